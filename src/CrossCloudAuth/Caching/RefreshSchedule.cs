@@ -1,0 +1,76 @@
+namespace CrossCloudAuth.Caching;
+
+/// <summary>Computes refresh-at, usable-until and retry backoff from <see cref="RefreshAheadCacheOptions"/>.</summary>
+internal sealed class RefreshSchedule
+{
+    private readonly TimeSpan _clockSkew;
+    private readonly double _leadRatio;
+    private readonly TimeSpan _minimumLead;
+    private readonly TimeSpan _maximumLead;
+    private readonly double _jitterRatio;
+    private readonly TimeSpan _backoffInitial;
+    private readonly TimeSpan _backoffMaximum;
+    private readonly Func<double> _random;
+
+    public RefreshSchedule(RefreshAheadCacheOptions options, Func<double> random)
+    {
+        _clockSkew = options.ClockSkew;
+        _leadRatio = options.RefreshLeadRatio;
+        _minimumLead = options.MinimumRefreshLead;
+        _maximumLead = options.MaximumRefreshLead;
+        _jitterRatio = options.JitterRatio;
+        _backoffInitial = options.RetryBackoffInitial;
+        _backoffMaximum = options.RetryBackoffMaximum;
+        _random = random;
+    }
+
+    public RefreshAheadCache<TCredential>.Entry CreateEntry<TCredential>(TCredential credential, DateTimeOffset now, string hopName)
+        where TCredential : class, IExpiringCredential
+    {
+        DateTimeOffset expiresOn = credential.ExpiresOn;
+        if (expiresOn == DateTimeOffset.MaxValue)
+        {
+            return new RefreshAheadCache<TCredential>.Entry(credential, DateTimeOffset.MaxValue, DateTimeOffset.MaxValue, isFresh: true);
+        }
+
+        TimeSpan lifetime = expiresOn - now;
+        if (lifetime <= TimeSpan.Zero)
+        {
+            throw new AuthenticationFailedException(
+                hopName,
+                string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"The credential it returned had already expired (expires {expiresOn:O}, local clock {now:O}). If the local clock is right, the issuer is misconfigured; otherwise synchronize this host's clock (NTP)."),
+                isTransient: true);
+        }
+
+        TimeSpan skew = Min(_clockSkew, lifetime / 4);
+        DateTimeOffset usableUntil = expiresOn - skew;
+        TimeSpan usable = usableUntil - now;
+
+        TimeSpan lead = Clamp(lifetime * _leadRatio, _minimumLead, _maximumLead);
+        lead += lead * (_jitterRatio * _random());
+        lead = Min(lead, usable / 2);
+        DateTimeOffset refreshAt = usableUntil - lead;
+
+        if (credential.RefreshOn is { } hint && hint > now && hint < usableUntil)
+        {
+            refreshAt = hint;
+        }
+
+        return new RefreshAheadCache<TCredential>.Entry(credential, refreshAt, usableUntil, isFresh: true);
+    }
+
+    /// <summary>The wait after the <paramref name="attempts"/>-th consecutive failure: exponential, capped, and
+    /// jittered downwards by up to a fifth so that a fleet failing together does not retry together.</summary>
+    public TimeSpan Backoff(int attempts)
+    {
+        double factor = Math.Pow(2, Math.Min(attempts - 1, 30));
+        TimeSpan delay = Min(_backoffInitial * factor, _backoffMaximum);
+        return delay * (1 - (0.2 * _random()));
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) => value < min ? min : value > max ? max : value;
+}

@@ -1,0 +1,56 @@
+namespace CrossCloudAuth.Tests.TestDoubles;
+
+/// <summary>
+/// A credential source whose every fetch waits on a gate the test opens, and which counts its calls.
+/// </summary>
+internal sealed class GatedCredentialSource : ICredentialProvider<AccessToken>
+{
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _lifetime;
+    private TaskCompletionSource _gate = NewGate();
+    private int _calls;
+    private Exception? _nextError;
+
+    public GatedCredentialSource(TimeProvider time, TimeSpan lifetime, bool open = true)
+    {
+        _time = time;
+        _lifetime = lifetime;
+        if (open)
+        {
+            _gate.SetResult();
+        }
+    }
+
+    public string HopName => "test:gated";
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    public TaskCompletionSource CallStarted { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TimeSpan Lifetime { get; set; }
+
+    public void Close() => _gate = NewGate();
+
+    public void Open() => _gate.TrySetResult();
+
+    public void FailNext(Exception error) => _nextError = error;
+
+    public async ValueTask<AccessToken> GetAsync(CancellationToken cancellationToken = default)
+    {
+        int call = Interlocked.Increment(ref _calls);
+        TaskCompletionSource started = CallStarted;
+        CallStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        started.TrySetResult();
+        await _gate.Task.WaitAsync(cancellationToken);
+        Exception? error = Interlocked.Exchange(ref _nextError, null);
+        if (error is not null)
+        {
+            throw error;
+        }
+
+        TimeSpan lifetime = Lifetime > TimeSpan.Zero ? Lifetime : _lifetime;
+        return new AccessToken($"token-{call}", _time.GetUtcNow() + lifetime);
+    }
+
+    private static TaskCompletionSource NewGate() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
