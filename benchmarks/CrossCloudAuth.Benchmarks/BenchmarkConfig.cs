@@ -14,7 +14,7 @@ internal sealed class ShortConfig : ManualConfig
 {
     public ShortConfig()
     {
-        AddJob(Job.ShortRun.WithId("Short"));
+        AddJob(Job.ShortRun);
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(StatisticColumn.Median, StatisticColumn.P95);
         SummaryStyle = SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend);
