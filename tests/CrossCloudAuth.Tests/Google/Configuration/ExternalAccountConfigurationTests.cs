@@ -152,7 +152,7 @@ public sealed class ExternalAccountConfigurationTests
     public async Task LoadFromEnvironmentAsync_VariableSet_ReadsThatFile()
     {
         FakeSystemEnvironment environment = new FakeSystemEnvironment()
-            .WithVariable("GOOGLE_APPLICATION_CREDENTIALS", "/etc/gcp/credentials.json")
+            .Set("GOOGLE_APPLICATION_CREDENTIALS", "/etc/gcp/credentials.json")
             .WithFile("/etc/gcp/credentials.json", FixtureFiles.Read("eks-irsa-file.json"));
 
         ExternalAccountConfiguration config = await ExternalAccountConfiguration.LoadFromEnvironmentAsync(environment);
