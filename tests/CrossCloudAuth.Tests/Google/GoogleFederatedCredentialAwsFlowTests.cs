@@ -73,6 +73,18 @@ public sealed class GoogleFederatedCredentialAwsFlowTests
     }
 
     [Fact]
+    public async Task GetAsync_Seed003FileWithoutImdsv2Url_StillUsesASessionToken()
+    {
+        using GoogleFederatedCredential credential = FromFixture("ec2-aws1-no-imdsv2.json", _fake, _time, _environment);
+
+        AccessToken token = await credential.GetAsync();
+
+        Assert.Equal("ya29.from-aws", token.Token);
+        Assert.Contains(_fake.Requests, r => r.Method == HttpMethod.Put && r.Url == $"{Imds}/latest/api/token");
+        Assert.All(_fake.Requests.Where(r => r.Url.StartsWith(Imds, StringComparison.Ordinal) && r.Method == HttpMethod.Get), r => Assert.Equal("imds-session-token", r.Header("X-aws-ec2-metadata-token")));
+    }
+
+    [Fact]
     public async Task GetAsync_EnvironmentCredentialsAndRegion_TakePrecedenceOverMetadata()
     {
         _environment
