@@ -253,7 +253,7 @@ public sealed class AwsStsCallerIdentityTests
 
     private static async Task<StsResponse> SendAsync(HttpRequestMessage request)
     {
-        using HttpClient http = Http();
+        using HttpClient http = NewHttpClient();
         using HttpResponseMessage response = await http.SendAsync(request);
         return await StsResponse.ReadAsync(response);
     }
