@@ -25,3 +25,25 @@ public sealed class ConformanceFactAttribute : FactAttribute
 
     public IReadOnlyList<ConformanceTool> Tools { get; }
 }
+
+/// <summary>The <see cref="ConformanceFactAttribute"/> of a theory: skipped (not under CI) without its tools.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+public sealed class ConformanceTheoryAttribute : TheoryAttribute
+{
+    public ConformanceTheoryAttribute(params ConformanceTool[] tools)
+    {
+        Tools = tools;
+        if (ConformanceEnvironment.IsCI)
+        {
+            return;
+        }
+
+        var missing = tools.Select(ConformanceTools.Get).FirstOrDefault(t => !t.IsAvailable);
+        if (missing is not null)
+        {
+            Skip = missing.MissingMessage;
+        }
+    }
+
+    public IReadOnlyList<ConformanceTool> Tools { get; }
+}
