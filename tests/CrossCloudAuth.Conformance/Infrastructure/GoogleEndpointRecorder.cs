@@ -81,7 +81,9 @@ internal sealed class GoogleEndpointRecorder : IAsyncDisposable
                 await response.WriteAsJsonAsync(new Dictionary<string, object>
                 {
                     ["accessToken"] = ServiceAccountToken,
-                    ["expireTime"] = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+                    // Whole seconds: gcloud's google-auth (2.39) parses expireTime with "%Y-%m-%dT%H:%M:%SZ" and rejects
+                    // fractional seconds ("No access token or invalid expiration in response").
+                    ["expireTime"] = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
                 });
                 return;
             case ("PUT", "/latest/api/token"):
