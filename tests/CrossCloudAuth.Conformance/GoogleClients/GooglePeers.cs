@@ -10,7 +10,6 @@ namespace CrossCloudAuth.Conformance.GoogleClients;
 public sealed class GooglePeers : IAsyncLifetime
 {
     public const string Audience = "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/conformance-pool/providers/conformance-provider";
-    public const string ServiceAccount = "reader@conformance-project.iam.gserviceaccount.com";
 
     /// <summary>A syntactically valid JWT (the stand-in endpoints do not verify it; the emulator does).</summary>
     public const string SubjectJwt =
@@ -74,8 +73,7 @@ public sealed class GooglePeers : IAsyncLifetime
     {
         if (impersonate)
         {
-            config["service_account_impersonation_url"] =
-                new Uri(Recorder.ClientBase(client), $"v1/projects/-/serviceAccounts/{ServiceAccount}:generateAccessToken").ToString();
+            config["service_account_impersonation_url"] = Recorder.ImpersonationUrl(client).ToString();
             if (lifetimeSeconds is { } lifetime)
             {
                 config["service_account_impersonation"] = new JsonObject { ["token_lifetime_seconds"] = lifetime };

@@ -14,7 +14,8 @@ namespace CrossCloudAuth.Conformance.Infrastructure;
 /// Loopback stand-ins for Google STS (<c>POST /v1/token</c>), IAM Credentials (<c>generateAccessToken</c>) and EC2
 /// instance metadata (IMDSv2) that answer like the real services and record every request, so that requests from
 /// gcloud, google-auth-library and our library can be compared field by field. Each client is told apart by the
-/// first path segment of its URLs (<c>/{client}/v1/token</c>), so clients can run concurrently.
+/// first path segment of its URLs (<c>/{client}/v1/token</c>) or by the service account it impersonates, so clients
+/// can run concurrently.
 /// </summary>
 internal sealed class GoogleEndpointRecorder : IAsyncDisposable
 {
@@ -34,6 +35,14 @@ internal sealed class GoogleEndpointRecorder : IAsyncDisposable
         ("ASIACONFORMANCEEXAMPLE", "conformance/secret/key/0123456789abcdefEXAMPLE", "conformance-session-token", "us-east-1");
 
     public const string InstanceRole = "conformance-instance-role";
+
+    private const string ServiceAccountsPath = "/v1/projects/-/serviceAccounts/";
+
+    /// <summary>The service account a client impersonates: its local part names the client.</summary>
+    public static string ServiceAccountFor(string client) => client + "@conformance-project.iam.gserviceaccount.com";
+
+    /// <summary>The generateAccessToken URL for <paramref name="client"/>.</summary>
+    public Uri ImpersonationUrl(string client) => new(BaseAddress, $"v1/projects/-/serviceAccounts/{ServiceAccountFor(client)}:generateAccessToken");
 
     public IReadOnlyList<RecordedRequest> Requests(string client) =>
         _requests.Where(r => r.Client == client).ToList();
@@ -59,9 +68,22 @@ internal sealed class GoogleEndpointRecorder : IAsyncDisposable
         var request = context.Request;
         using var reader = new StreamReader(request.Body);
         var body = await reader.ReadToEndAsync(context.RequestAborted);
-        var segments = request.Path.Value!.Split('/', 3, StringSplitOptions.RemoveEmptyEntries);
-        var client = segments.Length > 0 ? segments[0] : string.Empty;
-        var rest = "/" + (segments.Length > 1 ? string.Join('/', segments.Skip(1)) : string.Empty);
+        string client, rest;
+        var path = request.Path.Value!;
+        if (path.StartsWith(ServiceAccountsPath, StringComparison.Ordinal))
+        {
+            // IAM Credentials URLs stay at the root (the library, unlike Google's clients, only accepts them at
+            // /v1/projects/-/serviceAccounts/...): the client is the service account's local part instead.
+            rest = path;
+            client = Uri.UnescapeDataString(path[ServiceAccountsPath.Length..]).Split('@')[0];
+        }
+        else
+        {
+            var segments = path.Split('/', 3, StringSplitOptions.RemoveEmptyEntries);
+            client = segments.Length > 0 ? segments[0] : string.Empty;
+            rest = "/" + (segments.Length > 1 ? string.Join('/', segments.Skip(1)) : string.Empty);
+        }
+
         var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         _requests.Enqueue(new RecordedRequest(client, request.Method, rest + request.QueryString, headers, body));
 
