@@ -5,7 +5,8 @@ using System.Text.Json;
 namespace CrossCloudAuth.Conformance.Infrastructure;
 
 /// <summary>
-/// A moto server (<c>python3 -m moto.server -H 127.0.0.1 -p PORT</c>) with the scenario layout of
+/// A moto server (<c>python3 -m moto.server -H 127.0.0.1 -p PORT</c>, through <c>python/moto_server.py</c>, which fixes
+/// moto's verification of empty-body POSTs; see that file) with the scenario layout of
 /// <c>python/moto_bootstrap.py</c>. With <c>authenticate: true</c> request authentication is switched on after the
 /// layout exists, by setting moto's <c>INITIAL_NO_AUTH_ACTION_COUNT</c> to 0 through its <c>/moto-api/reset-auth</c>
 /// endpoint: from then on moto recomputes every request's SigV4 signature with botocore, answers
@@ -46,7 +47,7 @@ internal sealed class MotoServer : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var port = FreePort.Next();
-            var process = RunningProcess.Start(new ProcessSpec("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
+            var process = RunningProcess.Start(new ProcessSpec("python3", [Path.Combine(ConformanceEnvironment.PythonDirectory, "moto_server.py"), "-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
             var server = new MotoServer(process, new Uri($"http://127.0.0.1:{port}"));
             try
             {
