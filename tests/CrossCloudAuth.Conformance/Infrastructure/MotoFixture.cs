@@ -1,22 +1,20 @@
 namespace CrossCloudAuth.Conformance.Infrastructure;
 
 /// <summary>
-/// A class fixture that starts its moto server on first use (so a class whose tests are all skipped starts
-/// nothing) and stops it with the class.
+/// One authenticating moto server for every moto test (a collection fixture). It starts on first use, so a run whose
+/// moto tests are all skipped starts nothing, and stops with the collection.
 /// </summary>
-public abstract class MotoFixture : IAsyncLifetime
+public sealed class MotoFixture : IAsyncLifetime
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private MotoServer? _server;
-
-    private protected abstract bool Authenticate { get; }
 
     internal async Task<MotoServer> GetAsync()
     {
         await _gate.WaitAsync();
         try
         {
-            return _server ??= await MotoServer.StartAsync(Authenticate);
+            return _server ??= await MotoServer.StartAsync(authenticate: true);
         }
         finally
         {
@@ -37,14 +35,9 @@ public abstract class MotoFixture : IAsyncLifetime
     }
 }
 
-/// <summary>moto with request authentication off: web-identity flows (moto cannot authenticate unsigned calls).</summary>
-public sealed class OpenMotoFixture : MotoFixture
+/// <summary>The moto tests share one server (and so run one after another).</summary>
+[CollectionDefinition(Name)]
+public sealed class MotoCollection : ICollectionFixture<MotoFixture>
 {
-    private protected override bool Authenticate => false;
-}
-
-/// <summary>moto verifying every request's SigV4 signature and IAM policy.</summary>
-public sealed class AuthenticatingMotoFixture : MotoFixture
-{
-    private protected override bool Authenticate => true;
+    public const string Name = "moto";
 }

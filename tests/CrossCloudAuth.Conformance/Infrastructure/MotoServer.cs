@@ -13,10 +13,10 @@ namespace CrossCloudAuth.Conformance.Infrastructure;
 /// <c>SignatureDoesNotMatch</c> / <c>InvalidClientTokenId</c> on a bad one, and evaluates the caller's IAM policies.
 /// </summary>
 /// <remarks>
-/// moto 5.2.1 only authenticates header-signed requests: with authentication on, an unsigned
-/// <c>AssumeRoleWithWebIdentity</c> or a presigned (query-string) request fails inside moto with
-/// <c>KeyError: 'HTTP_AUTHORIZATION'</c> (a 500). The web-identity flows therefore run against a server with
-/// authentication off, and presigned URLs are verified with botocore directly (<see cref="BotocoreSigV4"/>).
+/// moto 5.2.1 only authenticates header-signed requests: a presigned (query-string) request fails inside moto with
+/// <c>KeyError: 'HTTP_AUTHORIZATION'</c> (a 500) when authentication is on, so presigned URLs (EKS tokens) are
+/// verified with botocore directly (<see cref="BotocoreSigV4"/>). Unsigned web-identity calls are let through by
+/// <c>python/moto_server.py</c>, as AWS lets them through.
 /// </remarks>
 internal sealed class MotoServer : IAsyncDisposable
 {

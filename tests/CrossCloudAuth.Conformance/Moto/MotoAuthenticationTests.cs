@@ -9,7 +9,8 @@ namespace CrossCloudAuth.Conformance.Moto;
 /// The authenticating moto fixture really authenticates: a request signed with the right key passes, one signed with
 /// a wrong secret is refused. Everything the other moto tests conclude from a pass rests on these two.
 /// </summary>
-public sealed class MotoAuthenticationTests(AuthenticatingMotoFixture fixture) : IClassFixture<AuthenticatingMotoFixture>
+[Collection(MotoCollection.Name)]
+public sealed class MotoAuthenticationTests(MotoFixture fixture)
 {
     [ConformanceFact(ConformanceTool.Moto)]
     public async Task GetCallerIdentity_SignedWithUserKey_ReturnsUser()

@@ -9,7 +9,8 @@ namespace CrossCloudAuth.Conformance.Moto;
 /// exactly as Google's STS replays them, they must pass GetCallerIdentity and name the signing identity; tampered
 /// ones must fail with SignatureDoesNotMatch.
 /// </summary>
-public sealed class MotoSubjectTokenTests(AuthenticatingMotoFixture fixture) : IClassFixture<AuthenticatingMotoFixture>
+[Collection(MotoCollection.Name)]
+public sealed class MotoSubjectTokenTests(MotoFixture fixture)
 {
     private const string Audience = "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/conformance-pool/providers/aws";
 
