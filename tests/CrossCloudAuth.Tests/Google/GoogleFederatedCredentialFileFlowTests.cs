@@ -77,6 +77,26 @@ public sealed class GoogleFederatedCredentialFileFlowTests
     }
 
     [Fact]
+    public async Task GetAsync_ManyConcurrentCallers_ShareOneExchange()
+    {
+        TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        _google.OnSts(_ =>
+        {
+            release.Task.GetAwaiter().GetResult();
+            return FakeGoogleEndpoints.StsToken($"federated-{++_stsCalls}");
+        });
+        using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);
+
+        Task<AccessToken>[] callers = Enumerable.Range(0, 64).Select(_ => credential.GetAsync().AsTask()).ToArray();
+        release.SetResult();
+        AccessToken[] tokens = await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.All(tokens, t => Assert.Same(tokens[0], t));
+        Assert.Single(_google.RequestsTo(FakeGoogleEndpoints.StsUrl));
+        Assert.Single(_google.RequestsTo(FakeGoogleEndpoints.ImpersonationUrl));
+    }
+
+    [Fact]
     public async Task GetAsync_AfterExpiry_ReReadsTheRotatedTokenFile()
     {
         using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);

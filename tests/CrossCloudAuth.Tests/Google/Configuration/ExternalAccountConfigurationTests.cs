@@ -47,6 +47,16 @@ public sealed class ExternalAccountConfigurationTests
     }
 
     [Fact]
+    public void Parse_Seed003FormWithoutImdsv2_LeavesSessionTokenUrlUnset()
+    {
+        ExternalAccountConfiguration config = ExternalAccountConfiguration.Parse(FixtureFiles.Read("ec2-aws1-no-imdsv2.json"));
+
+        Assert.Equal(CredentialSourceKind.Aws, config.CredentialSource.Kind);
+        Assert.Null(config.CredentialSource.Imdsv2SessionTokenUrl);
+        Assert.Equal("sa01@my-project.iam.gserviceaccount.com", config.ServiceAccountEmail);
+    }
+
+    [Fact]
     public void Parse_UrlSourceWithAllOptionalFields_ReadsThem()
     {
         ExternalAccountConfiguration config = ExternalAccountConfiguration.Parse(FixtureFiles.Read("url-json-all-fields.json"));
