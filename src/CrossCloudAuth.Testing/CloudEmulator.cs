@@ -149,11 +149,7 @@ public sealed partial class CloudEmulator : IAsyncDisposable
     {
         await _host.DisposeAsync().ConfigureAwait(false);
         _loopback.Dispose();
-
-        DisposeGoogle();
     }
-
-    partial void DisposeGoogle();
 
     private IEnumerable<IEmulatedEndpoint> CreateEndpoints()
     {

@@ -13,7 +13,7 @@ namespace CrossCloudAuth.Testing.Oidc;
 /// </remarks>
 internal sealed class SigningKey : IDisposable
 {
-    private static readonly List<SigningKey> s_pool = [];
+    private static readonly Dictionary<int, SigningKey> s_pool = [];
     private readonly RSA _rsa;
 
     public SigningKey()
@@ -32,12 +32,13 @@ internal sealed class SigningKey : IDisposable
     {
         lock (s_pool)
         {
-            while (s_pool.Count <= slot)
+            if (!s_pool.TryGetValue(slot, out SigningKey? key))
             {
-                s_pool.Add(new SigningKey());
+                key = new SigningKey();
+                s_pool[slot] = key;
             }
 
-            return s_pool[slot];
+            return key;
         }
     }
 

@@ -157,7 +157,7 @@ public sealed class AwsStsWebIdentityTests
     {
         await using CloudEmulator cloud = await StartAwsAsync(_clock);
         string token = cloud.GetOidcIssuer("eks").MintServiceAccountToken("ci", "runner");
-        cloud.Faults.Add(EmulatedService.Oidc, Faults.Fault.Status(HttpStatusCode.ServiceUnavailable), times: 1);
+        cloud.Faults.Add(EmulatedService.Oidc, Testing.Faults.Fault.Status(HttpStatusCode.ServiceUnavailable), times: 1);
 
         StsResponse response = await AssumeAsync(cloud, CiRoleArn, token);
 
