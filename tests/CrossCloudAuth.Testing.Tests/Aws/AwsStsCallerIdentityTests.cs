@@ -239,7 +239,7 @@ public sealed class AwsStsCallerIdentityTests
 
     private static async Task<StsResponse> SendAsync(HttpRequestMessage request)
     {
-        using HttpClient http = Http();
+        using HttpClient http = Support.TestClouds.Http();
         using HttpResponseMessage response = await http.SendAsync(request);
         return await StsResponse.ReadAsync(response);
     }
