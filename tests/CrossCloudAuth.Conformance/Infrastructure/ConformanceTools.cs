@@ -59,7 +59,7 @@ public static class ConformanceTools
         var text = (result.StandardOutput + result.StandardError).Trim();
         return result.ExitCode == 0
             ? new ToolInfo(tool, true, text, hint)
-            : new ToolInfo(tool, false, $"`{result.CommandLine}` exited with {result.ExitCode}: {Truncate(text)}", hint);
+            : new ToolInfo(tool, false, $"`{fileName}` exited with {result.ExitCode}: {Truncate(LastLine(text))}", hint);
     }
 
     private static ToolInfo ProbeGcloud()
@@ -100,6 +100,9 @@ public static class ConformanceTools
         var version = document.RootElement.GetProperty("version").GetString();
         return new ToolInfo(ConformanceTool.NodeAuthLibrary, true, $"node {node.Version}, google-auth-library {version}", hint);
     }
+
+    private static string LastLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? string.Empty;
 
     private static string Truncate(string text) => text.Length <= 400 ? text : text[..400] + "…";
 }
