@@ -54,12 +54,11 @@ public sealed class GoogleClientsAgainstEmulatorTests(GoogleClientsAgainstEmulat
         ConformanceTools.Require(ConformanceTool.Gcloud, ConformanceTool.NodeAuthLibrary);
         var cloud = await emulator.GetAsync();
         var config = JsonNode.Parse(cloud.CreateCredentialConfiguration(emulator.AwsProvider, Emulator.ServiceAccount))!.AsObject();
-        // The emulator's own configuration names its loopback AWS STS as regional_cred_verification_url. Google's
-        // Node and Python libraries take the SigV4 service name from the first label of that host ("127"), so the
-        // emulator refuses their signatures ("Credential should be scoped to correct service: 'sts'"). The real URL
-        // that gcloud writes is used instead; the emulator verifies it locally without any network call.
+        // The emulator's own configuration names its loopback AWS STS as regional_cred_verification_url. Node signs
+        // it (with service "127", the host's first label, which the emulator accepts for loopback hosts), but gcloud's
+        // google-auth refuses any URL that is not an AWS STS host ("Invalid AWS service URL"). The real URL that
+        // gcloud writes is used for all three clients; the emulator verifies it locally, without any network call.
         config["credential_source"]!["regional_cred_verification_url"] = "https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15";
-
         var (ours, node, gcloud) = await RunAllAsync(cloud, config);
 
         foreach (var (name, requests) in new[] { ("library", ours), ("node", node), ("gcloud", gcloud) })
