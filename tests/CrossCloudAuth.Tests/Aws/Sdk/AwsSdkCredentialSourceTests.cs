@@ -6,13 +6,19 @@ namespace CrossCloudAuth.Tests.Aws.Sdk;
 
 public sealed class AwsSdkCredentialSourceTests : AwsCredentialSourceContractTests
 {
+    // RefreshingAWSCredentials validates expiry against the real clock (it takes no TimeProvider), so an expiry
+    // near the fixed test date would start failing once the real date passes it: use one far beyond any run.
+    private static readonly DateTimeOffset SdkExpiry = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     private AWSCredentials? _sdk;
+
+    protected override DateTimeOffset? ExpectedExpiry => SdkExpiry;
 
     protected override string HopPrefix => "aws-sdk:";
 
-    protected override ICredentialProvider<AwsCredentials> CreateSource() => new AwsSdkCredentialSource(_sdk ?? new FixedRefreshing(AwsTestData.Now.AddHours(1)));
+    protected override ICredentialProvider<AwsCredentials> CreateSource() => new AwsSdkCredentialSource(_sdk ?? new FixedRefreshing(SdkExpiry));
 
-    protected override void ArrangeAvailable() => _sdk = new FixedRefreshing(AwsTestData.Now.AddHours(1));
+    protected override void ArrangeAvailable() => _sdk = new FixedRefreshing(SdkExpiry);
 
     protected override void ArrangeUnavailable() => _sdk = new Throwing(new AmazonClientException("Failed to resolve AWS credentials. The credential providers used to search for credentials returned the following errors: ..."));
 
