@@ -1,9 +1,12 @@
 using System.Net;
 using System.Text;
+using CrossCloudAuth.Http;
 
 namespace CrossCloudAuth.Aws;
 
-/// <summary>The HTTP plumbing shared by the AWS sources: the default client and bounded, timed requests.</summary>
+/// <summary>The HTTP plumbing shared by the AWS sources: the default client and bounded, timed requests. Unlike
+/// <see cref="HopHttp"/>, transport failures surface as <see cref="TimeoutException"/> / <see cref="HttpRequestException"/>,
+/// because the metadata sources retry them and report "not on EC2" rather than an upstream rejection.</summary>
 internal static class AwsHttp
 {
     private static readonly Lazy<HttpClient> s_default = new(CreateDefaultClient);
@@ -34,56 +37,14 @@ internal static class AwsHttp
             using HttpResponseMessage response = await client
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token)
                 .ConfigureAwait(false);
-            string body = await ReadBoundedAsync(response.Content, maxBytes, linked.Token).ConfigureAwait(false);
-            return new AwsHttpResponse(response.StatusCode, body);
+            byte[] body = await HopHttp.ReadBoundedAsync(response.Content, maxBytes, linked.Token).ConfigureAwait(false);
+            return new AwsHttpResponse(response.StatusCode, Encoding.UTF8.GetString(body));
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"No response within {timeout.TotalMilliseconds:0} ms.");
         }
     }
-
-    /// <summary>Reads a body as UTF-8, refusing more than <paramref name="maxBytes"/>.</summary>
-    /// <exception cref="InvalidDataException">The body is larger than <paramref name="maxBytes"/>.</exception>
-    public static async Task<string> ReadBoundedAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
-    {
-        if (content.Headers.ContentLength is long declared && declared > maxBytes)
-        {
-            throw new InvalidDataException($"The response body of {declared} bytes exceeds the {maxBytes} bytes accepted.");
-        }
-
-        Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            byte[] buffer = new byte[Math.Min(maxBytes + 1, 4096)];
-            int total = 0;
-            while (true)
-            {
-                if (total == buffer.Length)
-                {
-                    if (buffer.Length > maxBytes)
-                    {
-                        throw new InvalidDataException($"The response body exceeds the {maxBytes} bytes accepted.");
-                    }
-
-                    Array.Resize(ref buffer, Math.Min(maxBytes + 1, buffer.Length * 2));
-                }
-
-                int read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                total += read;
-            }
-
-            return Encoding.UTF8.GetString(buffer, 0, total);
-        }
-    }
-
-    /// <summary>Whether a status is worth retrying (server errors and throttling).</summary>
-    public static bool IsTransient(HttpStatusCode status) => (int)status >= 500 || status == HttpStatusCode.TooManyRequests;
 
     private static HttpClient CreateDefaultClient()
     {

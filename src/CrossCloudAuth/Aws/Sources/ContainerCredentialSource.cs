@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using CrossCloudAuth.Http;
 using CrossCloudAuth.Platform;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -129,7 +130,7 @@ public sealed partial class ContainerCredentialSource : ICredentialProvider<AwsC
                 return credentials;
             }
 
-            if (AwsHttp.IsTransient(response.StatusCode) && attempt < _options.MaxAttempts)
+            if (HopHttp.IsTransient(response.StatusCode) && attempt < _options.MaxAttempts)
             {
                 await Task.Delay(_options.RetryDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
                 continue;
@@ -145,7 +146,7 @@ public sealed partial class ContainerCredentialSource : ICredentialProvider<AwsC
                 $"The container credential endpoint answered {(int)response.StatusCode}{ErrorDetail(response.Body)}.{fix}",
                 response.StatusCode,
                 response.StatusCode.ToString(),
-                AwsHttp.IsTransient(response.StatusCode));
+                HopHttp.IsTransient(response.StatusCode));
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using CrossCloudAuth.Http;
 using CrossCloudAuth.Platform;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -313,7 +314,7 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
                 case HttpStatusCode.Forbidden:
                     throw new CredentialUnavailableException(hop, "Instance metadata refused the request (403): the metadata service is probably disabled for this instance (HttpEndpoint=disabled), or the request went through a proxy.");
                 default:
-                    if (AwsHttp.IsTransient(response.StatusCode) && attempt < _maxAttempts)
+                    if (HopHttp.IsTransient(response.StatusCode) && attempt < _maxAttempts)
                     {
                         await Task.Delay(_retryDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
                         continue;
@@ -324,7 +325,7 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
                         $"Instance metadata answered {(int)response.StatusCode} for {url.AbsolutePath}.",
                         response.StatusCode,
                         response.StatusCode.ToString(),
-                        isTransient: AwsHttp.IsTransient(response.StatusCode));
+                        isTransient: HopHttp.IsTransient(response.StatusCode));
             }
         }
     }
@@ -401,7 +402,7 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
                     $"The metadata service at {_sessionTokenUrl.GetLeftPart(UriPartial.Authority)} does not support IMDSv2 session tokens ({(int)response.StatusCode}). Set AllowImdsV1 = true only if you trust every process and proxy on this host.");
             }
 
-            if (AwsHttp.IsTransient(response.StatusCode) && attempt < _maxAttempts)
+            if (HopHttp.IsTransient(response.StatusCode) && attempt < _maxAttempts)
             {
                 await Task.Delay(_retryDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
                 continue;
@@ -412,7 +413,7 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
                 $"Instance metadata answered {(int)response.StatusCode} to the IMDSv2 session token request.",
                 response.StatusCode,
                 response.StatusCode.ToString(),
-                isTransient: AwsHttp.IsTransient(response.StatusCode));
+                isTransient: HopHttp.IsTransient(response.StatusCode));
         }
     }
 
