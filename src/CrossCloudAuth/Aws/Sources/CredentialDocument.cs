@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CrossCloudAuth.Aws;
+
+/// <summary>The JSON credential document that instance metadata and container endpoints serve.</summary>
+internal sealed class CredentialDocument
+{
+    public string? Code { get; set; }
+
+    public string? Message { get; set; }
+
+    public string? AccessKeyId { get; set; }
+
+    public string? SecretAccessKey { get; set; }
+
+    public string? Token { get; set; }
+
+    public string? Expiration { get; set; }
+
+    /// <summary>Parses a credential document, rejecting incomplete, failed or already expired ones.</summary>
+    /// <exception cref="AuthenticationFailedException">The document is malformed, reports a failure, or has expired.</exception>
+    public static AwsCredentials Parse(string json, string hopName, DateTimeOffset now, string fix)
+    {
+        CredentialDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(json, AwsJsonContext.Default.CredentialDocument);
+        }
+        catch (JsonException error)
+        {
+            throw new AuthenticationFailedException(
+                hopName,
+                $"The credential response is not valid JSON (at line {error.LineNumber}, byte {error.BytePositionInLine}). {fix}",
+                HttpStatusCode.OK,
+                "MalformedResponse",
+                isTransient: true);
+        }
+
+        if (document is null)
+        {
+            throw new AuthenticationFailedException(hopName, $"The credential response is empty. {fix}", HttpStatusCode.OK, "MalformedResponse", isTransient: true);
+        }
+
+        if (document.Code is not null && !string.Equals(document.Code, "Success", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new AuthenticationFailedException(
+                hopName,
+                $"The credential endpoint reported '{document.Code}'{(string.IsNullOrEmpty(document.Message) ? "" : $": {document.Message}")}. {fix}",
+                HttpStatusCode.OK,
+                document.Code,
+                isTransient: true);
+        }
+
+        if (string.IsNullOrEmpty(document.AccessKeyId) || string.IsNullOrEmpty(document.SecretAccessKey))
+        {
+            throw new AuthenticationFailedException(
+                hopName,
+                $"The credential response lacks AccessKeyId or SecretAccessKey. {fix}",
+                HttpStatusCode.OK,
+                "MalformedResponse",
+                isTransient: true);
+        }
+
+        DateTimeOffset? expiresOn = null;
+        if (!string.IsNullOrEmpty(document.Expiration))
+        {
+            if (!DateTimeOffset.TryParse(document.Expiration, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset parsed))
+            {
+                throw new AuthenticationFailedException(
+                    hopName,
+                    $"The credential response's Expiration '{document.Expiration}' is not a timestamp. {fix}",
+                    HttpStatusCode.OK,
+                    "MalformedResponse",
+                    isTransient: true);
+            }
+
+            if (parsed <= now)
+            {
+                throw new AuthenticationFailedException(
+                    hopName,
+                    $"The credential endpoint returned credentials that expired at {parsed:O}. It is probably refreshing them; the next attempt should succeed. If this persists, check the host's clock.",
+                    HttpStatusCode.OK,
+                    "ExpiredCredentials",
+                    isTransient: true);
+            }
+
+            expiresOn = parsed;
+        }
+
+        return new AwsCredentials(document.AccessKeyId, document.SecretAccessKey, document.Token, expiresOn);
+    }
+}
+
+/// <summary>Source-generated JSON metadata for the AWS wire models.</summary>
+[JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true)]
+[JsonSerializable(typeof(CredentialDocument))]
+internal sealed partial class AwsJsonContext : JsonSerializerContext
+{
+}
