@@ -1,0 +1,145 @@
+using System.Net;
+using System.Xml;
+using Amazon.Runtime;
+using Amazon.Runtime.Internal.Transform;
+using Amazon.SecurityToken.Model;
+
+namespace CrossCloudAuth.Aws;
+
+/// <summary>
+/// Turns what AWSSDK.SecurityToken throws into this library's exceptions: the hop, what STS said (its error code and
+/// message, which never carry a secret), and the likely fix. The web identity token, keys and signatures are never
+/// quoted.
+/// </summary>
+internal static class StsErrors
+{
+    /// <summary>The STS operation that failed, which changes the likely fix.</summary>
+    public enum Operation
+    {
+        AssumeRole,
+        AssumeRoleWithWebIdentity,
+    }
+
+    public static CrossCloudAuthException Map(Exception error, Operation operation, string hopName, string endpoint, string? sourceHopName = null)
+    {
+        switch (error)
+        {
+            case CrossCloudAuthException ours:
+                return ours;
+
+            case InvalidIdentityTokenException invalid when invalid.Message.Contains("verification key", StringComparison.OrdinalIgnoreCase):
+                return Rejected(
+                    hopName,
+                    invalid,
+                    $"STS could not fetch the signing keys of the token's issuer: \"{invalid.Message}\". AWS reads the issuer's "
+                    + "OIDC discovery document and JWKS over the public internet, so they must be publicly readable (for GKE on AWS, "
+                    + "make the OIDC discovery Cloud Storage bucket public; for a self-hosted issuer, serve /.well-known/openid-configuration "
+                    + "and its jwks_uri over HTTPS without authentication), and the IAM OIDC identity provider's URL must equal the token's 'iss'.",
+                    transient: false);
+
+            case InvalidIdentityTokenException invalid:
+                return Rejected(
+                    hopName,
+                    invalid,
+                    $"STS rejected the web identity token: \"{invalid.Message}\". Check that an IAM OIDC identity provider exists for the "
+                    + "token's issuer with audience 'sts.amazonaws.com', and that the file is the projected service-account token (audience sts.amazonaws.com), not a copy.",
+                    transient: false);
+
+            case IDPRejectedClaimException rejected:
+                return Rejected(hopName, rejected, $"The identity provider rejected the token's claims: \"{rejected.Message}\". Check the audience of the projected token and the IAM OIDC provider's client IDs.", transient: false);
+
+            case IDPCommunicationErrorException communication:
+                return Rejected(hopName, communication, $"STS could not reach the identity provider: \"{communication.Message}\". This is usually temporary; if it persists, check that the issuer's discovery document is reachable from the internet.", transient: true);
+
+            case ExpiredTokenException expired:
+                return Expired(expired, operation, hopName, sourceHopName);
+
+            case RegionDisabledException disabled:
+                return Rejected(hopName, disabled, $"STS is not activated in this account for the region of {endpoint}: \"{disabled.Message}\". Activate the region under IAM > Account settings, or set AWS_REGION (or the STS Region option) to an active region.", transient: false);
+
+            case MalformedPolicyDocumentException or PackedPolicyTooLargeException:
+                return new CredentialConfigurationException(hopName, $"STS rejected the session policy or tags: \"{error.Message}\". Shorten or fix the inline policy, policy ARNs or session tags.", error);
+
+            case AmazonServiceException service:
+                return MapServiceError(service, operation, hopName, endpoint, sourceHopName);
+
+            case XmlException or AmazonUnmarshallingException:
+                return new AuthenticationFailedException(hopName, $"STS at {endpoint} sent a response that is not valid STS XML. A proxy or a misconfigured endpoint override may be answering instead of STS.", errorCode: "MalformedResponse", isTransient: true, innerException: error);
+
+            case OperationCanceledException or TimeoutException:
+                return new AuthenticationFailedException(hopName, $"STS at {endpoint} did not answer in time.", errorCode: "Timeout", isTransient: true, innerException: error);
+
+            case HttpRequestException http:
+                return new AuthenticationFailedException(hopName, $"Could not reach STS at {endpoint}: {http.Message}. Check network access (or the endpoint override).", http.StatusCode, "NetworkError", isTransient: true, innerException: error);
+
+            case AmazonClientException client:
+                return new AuthenticationFailedException(hopName, $"The call to STS at {endpoint} failed: {client.Message}", errorCode: "ClientError", isTransient: true, innerException: error);
+
+            default:
+                return new AuthenticationFailedException(hopName, $"The call to STS at {endpoint} failed ({error.GetType().Name}).", errorCode: "Unexpected", isTransient: false, innerException: error);
+        }
+    }
+
+    private static CrossCloudAuthException MapServiceError(AmazonServiceException service, Operation operation, string hopName, string endpoint, string? sourceHopName)
+    {
+        string code = service.ErrorCode ?? service.StatusCode.ToString();
+        string quoted = string.IsNullOrEmpty(service.Message) ? code : service.Message;
+
+        if (code is "Throttling" or "ThrottlingException" or "RequestLimitExceeded" or "TooManyRequestsException" or "PriorRequestNotComplete"
+            || service.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            return Rejected(hopName, service, $"STS throttled the call: \"{quoted}\". It will be retried with backoff; if it persists, share one cached source per role instead of creating many.", transient: true);
+        }
+
+        if (code is "ExpiredToken" or "ExpiredTokenException")
+        {
+            return Expired(service, operation, hopName, sourceHopName);
+        }
+
+        if (code == "AccessDenied" || service.StatusCode == HttpStatusCode.Forbidden)
+        {
+            string fix = operation == Operation.AssumeRoleWithWebIdentity
+                ? "The role's trust policy must allow sts:AssumeRoleWithWebIdentity for the cluster's OIDC provider (Principal.Federated = arn:aws:iam::<account>:oidc-provider/<issuer>) with a condition on '<issuer>:sub' equal to 'system:serviceaccount:<namespace>:<service-account>' and '<issuer>:aud' equal to 'sts.amazonaws.com'."
+                : $"The caller (credentials from {sourceHopName ?? "the source"}) needs an IAM policy allowing sts:AssumeRole on this role, and the role's trust policy must name the caller's role (arn:aws:iam::<account>:role/<name>) as Principal.AWS; with an ExternalId, both sides must match.";
+            return Rejected(hopName, service, $"STS denied the call: \"{quoted}\". {fix}", transient: false);
+        }
+
+        if (code == "ValidationError" && quoted.Contains("role chaining", StringComparison.OrdinalIgnoreCase))
+        {
+            return new CredentialConfigurationException(hopName, $"STS rejected the session duration: \"{quoted}\". A role reached from another role's session lasts at most 3600 seconds; lower the duration.", service);
+        }
+
+        if (code is "ValidationError" or "InvalidParameterValue" or "MissingParameter" or "InvalidParameterCombination")
+        {
+            return new CredentialConfigurationException(hopName, $"STS rejected the request's parameters: \"{quoted}\". Check the role ARN, session name (2-64 characters of [\\w+=,.@-]), duration and tags.", service);
+        }
+
+        if (code is "InvalidClientTokenId" or "SignatureDoesNotMatch" or "IncompleteSignature")
+        {
+            return Rejected(hopName, service, $"STS did not accept the calling credentials: \"{quoted}\". The source ({sourceHopName ?? "caller"}) returned keys STS does not know, or the host clock is off by more than 5 minutes.", transient: false);
+        }
+
+        bool transient = (int)service.StatusCode >= 500 || service.ErrorType == ErrorType.Receiver;
+        return Rejected(
+            hopName,
+            service,
+            transient
+                ? $"STS at {endpoint} failed ({(int)service.StatusCode} {code}): \"{Truncate(quoted)}\". It will be retried."
+                : $"STS at {endpoint} rejected the call ({(int)service.StatusCode} {code}): \"{Truncate(quoted)}\".",
+            transient);
+    }
+
+    private static AuthenticationFailedException Expired(AmazonServiceException expired, Operation operation, string hopName, string? sourceHopName) =>
+        Rejected(
+            hopName,
+            expired,
+            operation == Operation.AssumeRoleWithWebIdentity
+                ? $"STS says the web identity token has expired: \"{expired.Message}\". The kubelet rotates projected tokens; make sure the file is the projected token itself (not a copy) and that the host clock is right."
+                : $"STS says the calling credentials' session has expired: \"{expired.Message}\". The source hop ({sourceHopName ?? "the caller"}) must be refreshed; wrap it in a RefreshAheadCache, and check the host clock.",
+            transient: operation == Operation.AssumeRole);
+
+    private static AuthenticationFailedException Rejected(string hopName, AmazonServiceException error, string message, bool transient) =>
+        new(hopName, message, error.StatusCode == 0 ? null : error.StatusCode, error.ErrorCode, transient, error);
+
+    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
+}
