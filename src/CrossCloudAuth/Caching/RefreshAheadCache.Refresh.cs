@@ -159,12 +159,9 @@ public sealed partial class RefreshAheadCache<TCredential>
         ITimer? timer = null;
         if (entry.RefreshAt != DateTimeOffset.MaxValue)
         {
-            TimeSpan due = entry.RefreshAt - now;
-            timer = _timeProvider.CreateTimer(
-                static state => ((StaleTimerState)state!).Fire(),
-                new StaleTimerState(this, entry),
-                due < TimeSpan.Zero ? TimeSpan.Zero : due > MaximumTimerDue ? MaximumTimerDue : due,
-                Timeout.InfiniteTimeSpan);
+            StaleTimerState state = new(this, entry);
+            timer = _timeProvider.CreateTimer(static state => ((StaleTimerState)state!).Fire(), state, TimerDue(entry, now), Timeout.InfiniteTimeSpan);
+            state.Timer = timer;
         }
 
         Interlocked.Exchange(ref _staleTimer, timer)?.Dispose();
@@ -174,7 +171,7 @@ public sealed partial class RefreshAheadCache<TCredential>
         }
     }
 
-    private void OnStaleTimer(Entry entry)
+    private void OnStaleTimer(Entry entry, ITimer? timer)
     {
         if (!ReferenceEquals(Volatile.Read(ref _entry), entry) || Volatile.Read(ref _disposed) != 0)
         {
@@ -184,12 +181,20 @@ public sealed partial class RefreshAheadCache<TCredential>
         DateTimeOffset now = _timeProvider.GetUtcNow();
         if (entry.RefreshAt - now > TimerSlack)
         {
-            ArmStaleTimer(entry, now); // A capped due time: not there yet.
+            // A capped due time: not there yet. Re-arm this entry's own timer (a no-op once a newer entry has
+            // replaced and disposed it), never the cache's current one, which may already belong to a newer entry.
+            timer?.Change(TimerDue(entry, now), Timeout.InfiniteTimeSpan);
         }
         else
         {
             MarkStale(entry);
         }
+    }
+
+    private static TimeSpan TimerDue(Entry entry, DateTimeOffset now)
+    {
+        TimeSpan due = entry.RefreshAt - now;
+        return due < TimeSpan.Zero ? TimeSpan.Zero : due > MaximumTimerDue ? MaximumTimerDue : due;
     }
 
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A faulty logger must not stop a refresh from completing.")]
@@ -210,11 +215,14 @@ public sealed partial class RefreshAheadCache<TCredential>
     {
         private readonly WeakReference<RefreshAheadCache<TCredential>> _cache = new(cache);
 
+        /// <summary>Gets or sets the timer this state belongs to, so that a capped timer can re-arm itself.</summary>
+        public ITimer? Timer { get; set; }
+
         public void Fire()
         {
             if (_cache.TryGetTarget(out RefreshAheadCache<TCredential>? target))
             {
-                target.OnStaleTimer(entry);
+                target.OnStaleTimer(entry, Timer);
             }
         }
     }
