@@ -134,12 +134,13 @@ public sealed partial class GoogleFederatedCredential
         ISystemEnvironment environment = options.Environment ?? SystemEnvironment.Instance;
         HttpClient? owned = options.HttpClient is null ? CreateHttpClient() : null;
         HttpClient http = options.HttpClient ?? owned!;
+        IDisposable? ownedSource = null;
         try
         {
             ISubjectTokenSource subject = options.SubjectTokenSource
                 ?? (configuration is null
                     ? throw new CredentialConfigurationException(hop, "A SubjectTokenSource is required: a FileSubjectTokenSource, UrlSubjectTokenSource, ExecutableSubjectTokenSource or an AWS subject token source.")
-                    : ExternalAccountSubjectTokenSources.Create(configuration, new SourceContext(http, time, environment, options.RequestTimeout, allowAny, email, options.LoggerFactory), hop));
+                    : ExternalAccountSubjectTokenSources.Create(configuration, new SourceContext(http, options.HttpClient, time, environment, options.RequestTimeout, allowAny, email, options.LoggerFactory), hop, out ownedSource));
 
             Settings settings = new(
                 audience, subject, tokenUrl, impersonationUrl, email, options.TokenLifetime, delegates, scopes,
@@ -148,10 +149,11 @@ public sealed partial class GoogleFederatedCredential
                 string.IsNullOrWhiteSpace(options.ClientId) ? null : options.ClientId,
                 string.IsNullOrWhiteSpace(options.ClientSecret) ? null : options.ClientSecret,
                 universe, http, time, options.LoggerFactory, options.CacheOptions, options.RequestTimeout);
-            return new GoogleFederatedCredential(settings, owned);
+            return new GoogleFederatedCredential(settings, owned, ownedSource);
         }
         catch
         {
+            ownedSource?.Dispose();
             owned?.Dispose();
             throw;
         }
@@ -188,6 +190,7 @@ public sealed partial class GoogleFederatedCredential
 /// <summary>The plumbing a subject token source built from a configuration file shares with the credential.</summary>
 internal sealed record SourceContext(
     HttpClient HttpClient,
+    HttpClient? UserHttpClient,
     TimeProvider TimeProvider,
     ISystemEnvironment Environment,
     TimeSpan RequestTimeout,

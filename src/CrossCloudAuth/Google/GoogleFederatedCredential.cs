@@ -30,12 +30,14 @@ public sealed partial class GoogleFederatedCredential : ICredentialProvider<Acce
     private readonly ConcurrentDictionary<string, Lazy<RefreshAheadCache<AccessToken>>> _byScopes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Audience, bool IncludeEmail), Lazy<RefreshAheadCache<AccessToken>>> _idTokens = new();
     private readonly HttpClient? _ownedHttpClient;
+    private readonly IDisposable? _ownedSource;
     private int _disposed;
 
-    private GoogleFederatedCredential(Settings settings, HttpClient? ownedHttpClient)
+    private GoogleFederatedCredential(Settings settings, HttpClient? ownedHttpClient, IDisposable? ownedSource)
     {
         _settings = settings;
         _ownedHttpClient = ownedHttpClient;
+        _ownedSource = ownedSource;
         bool impersonating = settings.ImpersonationUrl is not null;
 
         // With impersonation, the federated token only has to be good enough for IAM Credentials.
@@ -156,6 +158,7 @@ public sealed partial class GoogleFederatedCredential : ICredentialProvider<Acce
 
         _federated.Dispose();
         _default.Dispose();
+        _ownedSource?.Dispose();
         _ownedHttpClient?.Dispose();
     }
 

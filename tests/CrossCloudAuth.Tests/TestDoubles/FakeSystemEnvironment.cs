@@ -4,7 +4,7 @@ using CrossCloudAuth.Platform;
 
 namespace CrossCloudAuth.Tests.TestDoubles;
 
-/// <summary>An in-memory environment: variables, a home directory and files, so tests never touch the process; reads counted.</summary>
+/// <summary>An in-memory environment: variables, a home directory and files, so tests never touch the process.</summary>
 internal sealed class FakeSystemEnvironment : ISystemEnvironment
 {
     private readonly ConcurrentDictionary<string, string> _variables = new(StringComparer.Ordinal);
@@ -30,8 +30,6 @@ internal sealed class FakeSystemEnvironment : ISystemEnvironment
         return this;
     }
 
-    public FakeSystemEnvironment WithVariable(string name, string? value) => Set(name, value);
-
     public FakeSystemEnvironment WithFile(string path, string content) => WithFile(path, Encoding.UTF8.GetBytes(content));
 
     public FakeSystemEnvironment WithFile(string path, byte[] content)
@@ -55,18 +53,11 @@ internal sealed class FakeSystemEnvironment : ISystemEnvironment
         return this;
     }
 
-    public void DeleteFile(string path) => RemoveFile(path);
-
     public string? GetEnvironmentVariable(string name) => _variables.TryGetValue(name, out string? value) ? value : null;
 
     public ValueTask<byte[]> ReadFileAsync(string path, int maxBytes, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _fileReads);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<byte[]>(cancellationToken);
-        }
-
         if (_fileErrors.TryGetValue(path, out Exception? error))
         {
             return ValueTask.FromException<byte[]>(error);

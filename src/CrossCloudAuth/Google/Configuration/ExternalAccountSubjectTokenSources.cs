@@ -5,8 +5,9 @@ namespace CrossCloudAuth.Google.Configuration;
 /// <summary>Builds the subject token source a configuration's <c>credential_source</c> describes.</summary>
 internal static partial class ExternalAccountSubjectTokenSources
 {
-    public static ISubjectTokenSource Create(ExternalAccountConfiguration configuration, SourceContext context, string hop)
+    public static ISubjectTokenSource Create(ExternalAccountConfiguration configuration, SourceContext context, string hop, out IDisposable? owned)
     {
+        owned = null;
         ExternalAccountCredentialSource source = configuration.CredentialSource;
         switch (source.Kind)
         {
@@ -27,7 +28,7 @@ internal static partial class ExternalAccountSubjectTokenSources
                     TimeProvider = context.TimeProvider,
                 });
             case CredentialSourceKind.Aws:
-                return CreateAws(configuration, context, hop);
+                return CreateAws(configuration, context, hop, out owned);
             default:
                 throw new CredentialConfigurationException(hop, $"The credential source {source.Kind} is not supported.");
         }

@@ -14,6 +14,8 @@ internal static class Rfc3339
             return false;
         }
 
+        // RFC 3339 allows lower-case 't' and 'z'.
+        text = text.ToUpperInvariant();
         ReadOnlySpan<char> span = text;
         int dot = span.IndexOf('.');
         if (dot >= 0)
@@ -33,14 +35,14 @@ internal static class Rfc3339
             // Keep at most 7 digits (100 ns ticks); dropping the rest loses under 100 ns.
             string trimmed = string.Concat(span[..(dot + 1 + Math.Min(digits, 7))], span[end..]);
             span = trimmed;
-            return DateTimeOffset.TryParseExact(span, ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd't'HH:mm:ss.FFFFFFFK"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value)
+            return DateTimeOffset.TryParseExact(span, "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value)
                 && HasZone(text);
         }
 
-        return DateTimeOffset.TryParseExact(span, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd't'HH:mm:ssK"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value)
+        return DateTimeOffset.TryParseExact(span, "yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value)
             && HasZone(text);
     }
 
     private static bool HasZone(string text) =>
-        text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && (text[^6] == '+' || text[^6] == '-') && text[^3] == ':');
+        text.EndsWith('Z') || (text.Length > 6 && (text[^6] == '+' || text[^6] == '-') && text[^3] == ':');
 }

@@ -20,7 +20,7 @@ internal static class ServiceAccountImpersonationUrl
     }
 
     public static Uri ForAccessToken(string universeDomain, string serviceAccount) =>
-        new($"https://iamcredentials.{universeDomain}{Prefix}{Uri.EscapeDataString(serviceAccount)}{AccessTokenSuffix}");
+        new($"https://iamcredentials.{universeDomain}{Prefix}{Uri.EscapeDataString(serviceAccount).Replace("%40", "@", StringComparison.Ordinal)}{AccessTokenSuffix}");
 
     /// <summary>The generateIdToken URL on the same host as a generateAccessToken URL.</summary>
     public static Uri IdTokenUrlFor(Uri accessTokenUrl)

@@ -47,6 +47,16 @@ public sealed class ExternalAccountConfigurationTests
     }
 
     [Fact]
+    public void Parse_Seed003FormWithoutImdsv2_LeavesSessionTokenUrlUnset()
+    {
+        ExternalAccountConfiguration config = ExternalAccountConfiguration.Parse(FixtureFiles.Read("ec2-aws1-no-imdsv2.json"));
+
+        Assert.Equal(CredentialSourceKind.Aws, config.CredentialSource.Kind);
+        Assert.Null(config.CredentialSource.Imdsv2SessionTokenUrl);
+        Assert.Equal("sa01@my-project.iam.gserviceaccount.com", config.ServiceAccountEmail);
+    }
+
+    [Fact]
     public void Parse_UrlSourceWithAllOptionalFields_ReadsThem()
     {
         ExternalAccountConfiguration config = ExternalAccountConfiguration.Parse(FixtureFiles.Read("url-json-all-fields.json"));
@@ -152,7 +162,7 @@ public sealed class ExternalAccountConfigurationTests
     public async Task LoadFromEnvironmentAsync_VariableSet_ReadsThatFile()
     {
         FakeSystemEnvironment environment = new FakeSystemEnvironment()
-            .WithVariable("GOOGLE_APPLICATION_CREDENTIALS", "/etc/gcp/credentials.json")
+            .Set("GOOGLE_APPLICATION_CREDENTIALS", "/etc/gcp/credentials.json")
             .WithFile("/etc/gcp/credentials.json", FixtureFiles.Read("eks-irsa-file.json"));
 
         ExternalAccountConfiguration config = await ExternalAccountConfiguration.LoadFromEnvironmentAsync(environment);
@@ -188,6 +198,22 @@ public sealed class ExternalAccountConfigurationTests
 
         Assert.Equal(CredentialSourceKind.Aws, config.CredentialSource.Kind);
         Assert.Equal("stream", config.Source);
+    }
+
+    [Fact]
+    public async Task LoadAsync_Stream_IsLeftOpen()
+    {
+        using MemoryStream stream = new(Encoding.UTF8.GetBytes(FixtureFiles.Read("eks-irsa-file.json")));
+
+        await ExternalAccountConfiguration.LoadAsync(stream);
+
+        Assert.True(stream.CanRead);
+    }
+
+    [Fact]
+    public void Parse_HugeString_ThrowsConfiguration()
+    {
+        Assert.Throws<CredentialConfigurationException>(() => ExternalAccountConfiguration.Parse(new string(' ', 300 * 1024) + "{}"));
     }
 
     [Fact]

@@ -12,12 +12,12 @@ public sealed class ExecutableSubjectTokenSourceTests
     private static readonly DateTimeOffset s_now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
     private readonly FakeTimeProvider _time = new(s_now);
-    private readonly FakeSystemEnvironment _environment = new FakeSystemEnvironment().WithVariable("GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES", "1");
+    private readonly FakeSystemEnvironment _environment = new FakeSystemEnvironment().Set("GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES", "1");
 
     [Fact]
     public void Constructor_ExecutablesNotAllowed_Throws()
     {
-        _environment.WithVariable("GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES", null);
+        _environment.Set("GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES", null);
 
         CredentialConfigurationException error = Assert.Throws<CredentialConfigurationException>(() => Create(new ScriptedRunner("{}")));
 
@@ -130,7 +130,7 @@ public sealed class ExecutableSubjectTokenSourceTests
     public async Task GetSubjectTokenAsync_AllowVariableRemovedLater_Throws()
     {
         ExecutableSubjectTokenSource source = Create(new ScriptedRunner("{}"));
-        _environment.WithVariable("GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES", "0");
+        _environment.Set("GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES", "0");
 
         await Assert.ThrowsAsync<CredentialConfigurationException>(() => source.GetSubjectTokenAsync().AsTask());
     }
