@@ -43,6 +43,16 @@ public sealed partial class WebIdentityCredentialSource : ICredentialProvider<Aw
         ISystemEnvironment? environment = null,
         TimeProvider? timeProvider = null,
         ILogger? logger = null)
+        : this(options, environment, timeProvider, logger, profileRegion: null)
+    {
+    }
+
+    internal WebIdentityCredentialSource(
+        WebIdentityCredentialSourceOptions? options,
+        ISystemEnvironment? environment,
+        TimeProvider? timeProvider,
+        ILogger? logger,
+        string? profileRegion)
     {
         options ??= new WebIdentityCredentialSourceOptions();
         _environment = environment ?? SystemEnvironment.Instance;
@@ -66,7 +76,7 @@ public sealed partial class WebIdentityCredentialSource : ICredentialProvider<Aw
                 _hopName,
                 _timeProvider);
             _durationSeconds = RoleSessionParameters.ValidateDuration(options.Duration, _hopName);
-            _sts = new StsClientFactory(options.Sts, _environment, _hopName);
+            _sts = new StsClientFactory(options.Sts, _environment, _hopName, profileRegion);
         }
         else
         {

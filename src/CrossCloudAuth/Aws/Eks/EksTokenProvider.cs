@@ -1,0 +1,148 @@
+using System.Buffers.Text;
+using System.Text;
+using Amazon;
+using Amazon.Runtime.Signing;
+using CrossCloudAuth.Platform;
+
+namespace CrossCloudAuth.Aws;
+
+/// <summary>
+/// Bearer tokens for an EKS cluster's Kubernetes API, as <c>aws eks get-token</c> makes them: a presigned STS
+/// <c>GetCallerIdentity</c> URL carrying the signed <c>x-k8s-aws-id</c> cluster header and <c>X-Amz-Expires=60</c>,
+/// encoded as <c>k8s-aws-v1.</c> + unpadded base64url. Signed with credentials from any AWS source, such as the final
+/// role of a cross-account chain.
+/// </summary>
+/// <remarks>
+/// <para>The presigning is AWSSDK.Core's <see cref="AWSSigV4Signer"/>.</para>
+/// <para>The cluster accepts a token for 15 minutes after it was signed, and only while the signing credentials are
+/// valid, so the reported expiry is the earlier of the two minus <see cref="EksTokenProviderOptions.ExpiryMargin"/>;
+/// credentials with less than a minute left after the margin are refused rather than used to sign a token that would
+/// die at once. Each call signs a new token: wrap this provider in a <see cref="Caching.RefreshAheadCache{TCredential}"/>,
+/// which refreshes ahead of expiry.</para>
+/// <para>This type is thread-safe.</para>
+/// </remarks>
+public sealed class EksTokenProvider : ICredentialProvider<AccessToken>
+{
+    /// <summary>The token prefix the EKS authenticator expects.</summary>
+    public const string TokenPrefix = "k8s-aws-v1.";
+
+    private static readonly TimeSpan s_serverValidity = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan s_presignExpiry = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan s_minimumLifetime = TimeSpan.FromMinutes(1);
+
+    private readonly ICredentialProvider<AwsCredentials> _credentials;
+    private readonly TimeProvider _timeProvider;
+    private readonly string _clusterName;
+    private readonly string _region;
+    private readonly Uri _stsUri;
+    private readonly TimeSpan _margin;
+
+    /// <summary>Initializes a new instance of the <see cref="EksTokenProvider"/> class.</summary>
+    /// <param name="credentials">The AWS credentials whose identity the cluster maps (access entry or <c>aws-auth</c>).</param>
+    /// <param name="options">The cluster, region and endpoint. Read once.</param>
+    /// <param name="environment">Where to read <c>AWS_REGION</c>; the process's when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The signing clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="credentials"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="CredentialConfigurationException">The cluster name, region, endpoint or margin is invalid.</exception>
+    public EksTokenProvider(
+        ICredentialProvider<AwsCredentials> credentials,
+        EksTokenProviderOptions options,
+        ISystemEnvironment? environment = null,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        ArgumentNullException.ThrowIfNull(options);
+        _credentials = credentials;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        environment ??= SystemEnvironment.Instance;
+
+        string? cluster = options.ClusterName?.Trim();
+        HopName = $"aws-eks:token({cluster})";
+        if (string.IsNullOrEmpty(cluster) || cluster.Length > 100 || cluster.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+        {
+            throw new CredentialConfigurationException(HopName, "ClusterName is required: the EKS cluster's name (letters, digits, '-' and '_', up to 100 characters).");
+        }
+
+        if (options.Region is not null && !AwsRegion.IsValid(options.Region))
+        {
+            throw new CredentialConfigurationException(HopName, $"Region '{options.Region}' is not an AWS region name such as 'us-east-2'.");
+        }
+
+        if (options.ExpiryMargin < TimeSpan.Zero || options.ExpiryMargin >= s_serverValidity - s_minimumLifetime)
+        {
+            throw new CredentialConfigurationException(HopName, "ExpiryMargin must be at least zero and under 14 minutes.");
+        }
+
+        _clusterName = cluster;
+        _margin = options.ExpiryMargin;
+        _region = options.Region ?? AwsRegion.FromEnvironment(environment, HopName) ?? "us-east-1";
+        Uri endpoint = options.StsEndpoint ?? new Uri($"https://sts.{_region}.amazonaws.com/");
+        if (!endpoint.IsAbsoluteUri || !(endpoint.Scheme == Uri.UriSchemeHttps || (endpoint.Scheme == Uri.UriSchemeHttp && endpoint.IsLoopback)))
+        {
+            throw new CredentialConfigurationException(HopName, "StsEndpoint must be https, or http to a loopback address (a local emulator).");
+        }
+
+        _stsUri = new Uri(endpoint.GetLeftPart(UriPartial.Authority) + "/?Action=GetCallerIdentity&Version=2011-06-15");
+    }
+
+    /// <inheritdoc />
+    public string HopName { get; }
+
+    /// <summary>Signs a new token with the source's current credentials.</summary>
+    /// <param name="cancellationToken">Cancels the wait for credentials.</param>
+    /// <returns>The bearer token, reported to expire before the server or the credentials would reject it.</returns>
+    /// <exception cref="AuthenticationFailedException">The source's credentials expire too soon to sign with.</exception>
+    /// <exception cref="CrossCloudAuthException">The AWS source failed.</exception>
+    public async ValueTask<AccessToken> GetAsync(CancellationToken cancellationToken = default)
+    {
+        AwsCredentials credentials = await _credentials.GetAsync(cancellationToken).ConfigureAwait(false);
+        DateTimeOffset signedAt = _timeProvider.GetUtcNow();
+
+        DateTimeOffset expiresOn = signedAt + s_serverValidity - _margin;
+        if (credentials.ExpiresOn - _margin < expiresOn)
+        {
+            expiresOn = credentials.ExpiresOn - _margin;
+        }
+
+        if (expiresOn - signedAt < s_minimumLifetime)
+        {
+            throw new AuthenticationFailedException(
+                HopName,
+                $"The credentials from {_credentials.HopName} expire at {credentials.ExpiresOn:O}, too soon to sign an EKS token that lasts. Their cache should refresh them first; if this repeats, the source hands out nearly expired credentials.",
+                errorCode: "CredentialsExpiringSoon",
+                isTransient: true);
+        }
+
+        string url = Presign(credentials, _stsUri, _region, "sts", [new("x-k8s-aws-id", _clusterName)], s_presignExpiry, signedAt);
+        return new AccessToken(TokenPrefix + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(url)), expiresOn);
+    }
+
+    /// <summary>Presigns a GET with AWSSDK.Core's SigV4 signer and returns the URL.</summary>
+    internal static string Presign(
+        AwsCredentials credentials,
+        Uri uri,
+        string region,
+        string service,
+        IEnumerable<KeyValuePair<string, string>> headers,
+        TimeSpan expiry,
+        DateTimeOffset signedAt)
+    {
+        AWSSigningRequest request = new() { HttpMethod = HttpMethod.Get, RequestUri = uri };
+        foreach (KeyValuePair<string, string> header in headers)
+        {
+            request.Headers[header.Key] = header.Value;
+        }
+
+        PresignResult result = AWSSigV4Signer.Presign(
+            request,
+            new AWSSigV4Parameters
+            {
+                Credentials = StsClientFactory.ToSdkCredentials(credentials),
+                Region = RegionEndpoint.GetBySystemName(region),
+                Service = service,
+                SignedAt = signedAt.UtcDateTime,
+            },
+            expiry);
+        return result.Uri.AbsoluteUri;
+    }
+}

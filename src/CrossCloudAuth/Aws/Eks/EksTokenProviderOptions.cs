@@ -1,0 +1,20 @@
+namespace CrossCloudAuth.Aws;
+
+/// <summary>Options of <see cref="EksTokenProvider"/>.</summary>
+public sealed class EksTokenProviderOptions
+{
+    /// <summary>Gets or sets the cluster's name (for an EKS local cluster on Outposts, its id), signed as the
+    /// <c>x-k8s-aws-id</c> header. Required.</summary>
+    public string? ClusterName { get; set; }
+
+    /// <summary>Gets or sets the region whose STS endpoint the token is presigned for. Default: <c>AWS_REGION</c>, then
+    /// <c>AWS_DEFAULT_REGION</c>, then <c>us-east-1</c>. The cluster accepts any regional STS endpoint of its partition.</summary>
+    public string? Region { get; set; }
+
+    /// <summary>Gets or sets an STS endpoint that replaces the regional one (a local emulator). Default: none.</summary>
+    public Uri? StsEndpoint { get; set; }
+
+    /// <summary>Gets or sets how long before the server stops accepting a token it is reported as expired. Default:
+    /// 1 minute (the server accepts a token for 15 minutes after signing, so tokens are reported as lasting 14).</summary>
+    public TimeSpan ExpiryMargin { get; set; } = TimeSpan.FromMinutes(1);
+}
