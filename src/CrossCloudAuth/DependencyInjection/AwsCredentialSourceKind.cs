@@ -3,9 +3,10 @@ namespace CrossCloudAuth.DependencyInjection;
 /// <summary>Where the first AWS credentials of a registered AWS identity come from.</summary>
 public enum AwsCredentialSourceKind
 {
-    /// <summary>The first that is configured here, in the AWS SDKs' order: <see cref="WebIdentity"/> when
-    /// <c>AWS_ROLE_ARN</c> and <c>AWS_WEB_IDENTITY_TOKEN_FILE</c> are set (or <c>WebIdentity</c> options are), then
-    /// <see cref="Environment"/> when <c>AWS_ACCESS_KEY_ID</c> is set, then <see cref="Container"/> when
+    /// <summary>The first that is configured here, in the AWS SDKs' order: <see cref="WebIdentity"/> when its options
+    /// name a role or token file; otherwise <see cref="Environment"/> when <c>AWS_ACCESS_KEY_ID</c> is set, then
+    /// <see cref="Profile"/> when a profile is named (options or <c>AWS_PROFILE</c>), then <see cref="WebIdentity"/>
+    /// when <c>AWS_ROLE_ARN</c> and <c>AWS_WEB_IDENTITY_TOKEN_FILE</c> are set, then <see cref="Container"/> when
     /// <c>AWS_CONTAINER_CREDENTIALS_RELATIVE_URI</c> or <c>_FULL_URI</c> is set, then <see cref="InstanceMetadata"/>.</summary>
     Auto = 0,
 
@@ -20,4 +21,8 @@ public enum AwsCredentialSourceKind
 
     /// <summary>The EC2 instance role, through IMDSv2.</summary>
     InstanceMetadata = 4,
+
+    /// <summary>A profile of the shared config and credentials files (<c>role_arn</c>, <c>source_profile</c>,
+    /// <c>web_identity_token_file</c>, <c>credential_source</c>, static keys).</summary>
+    Profile = 5,
 }

@@ -9,7 +9,8 @@ namespace CrossCloudAuth.DependencyInjection;
 /// <c>AWS_ROLE_ARN</c> + <c>AWS_WEB_IDENTITY_TOKEN_FILE</c>, then access keys from the environment, then the
 /// ECS/EKS Pod Identity container endpoint, then EC2 instance metadata) and no role is assumed after it.
 /// </summary>
-/// <remarks>Bind it from configuration: <see cref="Source"/>, <see cref="WebIdentity"/> (<c>RoleArn</c>,
+/// <remarks>Bind it from configuration: <see cref="Source"/>, <see cref="Profile"/> (<c>ProfileName</c>,
+/// <c>ConfigFile</c>, <c>CredentialsFile</c>), <see cref="WebIdentity"/> (<c>RoleArn</c>,
 /// <c>WebIdentityTokenFile</c>, <c>RoleSessionName</c>, <c>Duration</c>), <see cref="RoleChain"/> (a list of
 /// <c>RoleArn</c>, <c>RoleSessionName</c>, <c>ExternalId</c>, <c>Duration</c>, <c>SourceIdentity</c>, <c>Policy</c>),
 /// <see cref="Region"/>, <see cref="StsServiceUrl"/> and <see cref="Cache"/> have keys of the same name.</remarks>
@@ -37,6 +38,10 @@ public sealed class AwsCredentialsOptions
     /// <summary>Gets or sets the HTTP client of STS, container and instance metadata calls, set in code. Default: the
     /// AWS SDK's and the sources' own.</summary>
     public HttpClient? HttpClient { get; set; }
+
+    /// <summary>Gets or sets the shared config profile used by <see cref="AwsCredentialSourceKind.Profile"/>; naming a
+    /// profile here (or in <c>AWS_PROFILE</c>) selects it under <see cref="AwsCredentialSourceKind.Auto"/>.</summary>
+    public AwsProfileCredentialSourceOptions Profile { get; set; } = new();
 
     /// <summary>Gets or sets the instance metadata settings used by <see cref="AwsCredentialSourceKind.InstanceMetadata"/>.</summary>
     public Ec2InstanceMetadataOptions InstanceMetadata { get; set; } = new();

@@ -1,4 +1,3 @@
-using Amazon.Runtime;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Caching;
 using CrossCloudAuth.Platform;
@@ -17,6 +16,7 @@ namespace CrossCloudAuth.DependencyInjection;
 internal sealed class AwsIdentityRegistry(IServiceProvider services, IOptionsMonitor<AwsCredentialsOptions> options) : IDisposable
 {
     private readonly Dictionary<string, AwsIdentity> _identities = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RefreshAheadCache<AccessToken>> _eksTokens = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private bool _disposed;
 
@@ -36,6 +36,28 @@ internal sealed class AwsIdentityRegistry(IServiceProvider services, IOptionsMon
         }
     }
 
+    /// <summary>The cached EKS bearer tokens of a cluster, signed with the named AWS identity.</summary>
+    public RefreshAheadCache<AccessToken> GetEksToken(string clusterName, string awsName)
+    {
+        AwsIdentity aws = Get(awsName);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_eksTokens.TryGetValue(clusterName, out RefreshAheadCache<AccessToken>? existing))
+            {
+                return existing;
+            }
+
+            EksTokenProviderOptions settings = services.GetRequiredService<IOptionsMonitor<EksTokenProviderOptions>>().Get(clusterName);
+            TimeProvider time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+            ISystemEnvironment environment = services.GetService<ISystemEnvironment>() ?? SystemEnvironment.Instance;
+            ILogger logger = services.GetService<ILoggerFactory>()?.CreateLogger("CrossCloudAuth.Caching.RefreshAheadCache") ?? NullLogger.Instance;
+            RefreshAheadCache<AccessToken> cache = new(new EksTokenProvider(aws.Provider, settings, environment, time), options.Get(awsName).Cache, time, logger);
+            _eksTokens.Add(clusterName, cache);
+            return cache;
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)
@@ -46,6 +68,12 @@ internal sealed class AwsIdentityRegistry(IServiceProvider services, IOptionsMon
             }
 
             _disposed = true;
+            foreach (RefreshAheadCache<AccessToken> token in _eksTokens.Values)
+            {
+                token.Dispose();
+            }
+
+            _eksTokens.Clear();
             foreach (AwsIdentity identity in _identities.Values)
             {
                 identity.Dispose();
@@ -64,6 +92,7 @@ internal sealed class AwsIdentityRegistry(IServiceProvider services, IOptionsMon
         ILogger Logger(string category) => loggers?.CreateLogger(category) ?? NullLogger.Instance;
 
         List<RefreshAheadCache<AwsCredentials>> caches = [];
+        List<IDisposable> owned = [];
         RefreshAheadCache<AwsCredentials> Cache(ICredentialProvider<AwsCredentials> source)
         {
             RefreshAheadCache<AwsCredentials> cache = new(source, settings.Cache, time, Logger("CrossCloudAuth.Caching.RefreshAheadCache"));
@@ -81,7 +110,13 @@ internal sealed class AwsIdentityRegistry(IServiceProvider services, IOptionsMon
             }
             else
             {
-                current = Cache(CreateSource(settings, environment, time, Logger, ref regionResolver));
+                ICredentialProvider<AwsCredentials> source = CreateSource(settings, environment, time, Logger, ref regionResolver);
+                if (source is IDisposable disposable)
+                {
+                    owned.Add(disposable);
+                }
+
+                current = Cache(source);
             }
 
             foreach (AssumeRoleCredentialSourceOptions hop in settings.RoleChain)
@@ -90,7 +125,7 @@ internal sealed class AwsIdentityRegistry(IServiceProvider services, IOptionsMon
                 current = Cache(new AssumeRoleCredentialSource(current, hop, environment, time, Logger("CrossCloudAuth.Aws.AssumeRoleCredentialSource")));
             }
 
-            AwsIdentity identity = new(name, current, caches, regionResolver);
+            AwsIdentity identity = new(name, current, caches, owned, regionResolver);
             ILogger log = Logger("CrossCloudAuth.DependencyInjection");
             if (log.IsEnabled(LogLevel.Information))
             {
@@ -104,6 +139,7 @@ internal sealed class AwsIdentityRegistry(IServiceProvider services, IOptionsMon
         catch
         {
             caches.ForEach(c => c.Dispose());
+            owned.ForEach(o => o.Dispose());
             throw;
         }
     }
@@ -119,8 +155,11 @@ internal sealed class AwsIdentityRegistry(IServiceProvider services, IOptionsMon
         if (kind == AwsCredentialSourceKind.Auto)
         {
             bool webIdentityOptions = !string.IsNullOrWhiteSpace(settings.WebIdentity.RoleArn) || !string.IsNullOrWhiteSpace(settings.WebIdentity.WebIdentityTokenFile);
-            kind = webIdentityOptions || WebIdentityCredentialSource.IsConfigured(environment) ? AwsCredentialSourceKind.WebIdentity
+            bool profile = !string.IsNullOrWhiteSpace(settings.Profile.ProfileName) || !string.IsNullOrWhiteSpace(environment.GetEnvironmentVariable("AWS_PROFILE"));
+            kind = webIdentityOptions ? AwsCredentialSourceKind.WebIdentity
                 : EnvironmentCredentialSource.IsConfigured(environment) ? AwsCredentialSourceKind.Environment
+                : profile ? AwsCredentialSourceKind.Profile
+                : WebIdentityCredentialSource.IsConfigured(environment) ? AwsCredentialSourceKind.WebIdentity
                 : ContainerCredentialSource.IsConfigured(environment) ? AwsCredentialSourceKind.Container
                 : AwsCredentialSourceKind.InstanceMetadata;
         }
@@ -132,6 +171,9 @@ internal sealed class AwsIdentityRegistry(IServiceProvider services, IOptionsMon
                 return new WebIdentityCredentialSource(settings.WebIdentity, environment, time, logger("CrossCloudAuth.Aws.WebIdentityCredentialSource"));
             case AwsCredentialSourceKind.Environment:
                 return new EnvironmentCredentialSource(environment);
+            case AwsCredentialSourceKind.Profile:
+                ApplyStsDefaults(settings.Profile.Sts, settings);
+                return new AwsProfileCredentialSource(settings.Profile, environment, time, logger("CrossCloudAuth.Aws.AwsProfileCredentialSource"));
             case AwsCredentialSourceKind.Container:
                 settings.Container.HttpClient ??= settings.HttpClient;
                 return new ContainerCredentialSource(settings.Container, environment, time, logger("CrossCloudAuth.Aws.ContainerCredentialSource"));
@@ -154,13 +196,16 @@ internal sealed class AwsIdentityRegistry(IServiceProvider services, IOptionsMon
 /// <summary>One registered AWS identity: its last hop (a cache), every hop's cache, and the AWS SDK adapter.</summary>
 internal sealed class AwsIdentity : IDisposable
 {
-    public AwsIdentity(string name, ICredentialProvider<AwsCredentials> provider, IReadOnlyList<RefreshAheadCache<AwsCredentials>> caches, Func<CancellationToken, ValueTask<string>>? regionResolver)
+    private readonly IReadOnlyList<IDisposable> _owned;
+
+    public AwsIdentity(string name, ICredentialProvider<AwsCredentials> provider, IReadOnlyList<RefreshAheadCache<AwsCredentials>> caches, IReadOnlyList<IDisposable> owned, Func<CancellationToken, ValueTask<string>>? regionResolver)
     {
         Name = name;
         Provider = provider;
         Caches = caches;
+        _owned = owned;
         RegionResolver = regionResolver;
-        SdkCredentials = new CacheBackedAwsCredentials(provider);
+        SdkCredentials = new CachedAwsCredentials(provider);
     }
 
     public string Name { get; }
@@ -171,13 +216,18 @@ internal sealed class AwsIdentity : IDisposable
 
     public Func<CancellationToken, ValueTask<string>>? RegionResolver { get; }
 
-    public AWSCredentials SdkCredentials { get; }
+    public CachedAwsCredentials SdkCredentials { get; }
 
     public void Dispose()
     {
         foreach (RefreshAheadCache<AwsCredentials> cache in Caches)
         {
             cache.Dispose();
+        }
+
+        foreach (IDisposable disposable in _owned)
+        {
+            disposable.Dispose();
         }
     }
 }

@@ -44,6 +44,11 @@ internal static class ConfigurationBinding
         ReadString(section, nameof(options.Region), v => options.Region = v);
         ReadUri(section, nameof(options.StsServiceUrl), errors, v => options.StsServiceUrl = v);
 
+        IConfigurationSection profile = section.GetSection(nameof(options.Profile));
+        ReadString(profile, nameof(AwsProfileCredentialSourceOptions.ProfileName), v => options.Profile.ProfileName = v);
+        ReadString(profile, nameof(AwsProfileCredentialSourceOptions.ConfigFile), v => options.Profile.ConfigFile = v);
+        ReadString(profile, nameof(AwsProfileCredentialSourceOptions.CredentialsFile), v => options.Profile.CredentialsFile = v);
+
         IConfigurationSection web = section.GetSection(nameof(options.WebIdentity));
         ReadString(web, nameof(WebIdentityCredentialSourceOptions.RoleArn), v => options.WebIdentity.RoleArn = v);
         ReadString(web, nameof(WebIdentityCredentialSourceOptions.WebIdentityTokenFile), v => options.WebIdentity.WebIdentityTokenFile = v);

@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using CrossCloudAuth;
 using CrossCloudAuth.Aws;
+using CrossCloudAuth.Caching;
 using CrossCloudAuth.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -101,13 +102,56 @@ public static partial class CrossCloudAuthServiceCollectionExtensions
         services.AddOptions<AwsCredentialsOptions>(name).ValidateOnStart();
         if (name.Length == 0)
         {
+            services.TryAddSingleton<AWSCredentials>(sp => Aws(sp, name).SdkCredentials);
             services.TryAddSingleton(sp => Aws(sp, name).SdkCredentials);
             services.TryAddSingleton(sp => Aws(sp, name).Provider);
         }
         else
         {
+            services.TryAddKeyedSingleton<AWSCredentials>(name, (sp, _) => Aws(sp, name).SdkCredentials);
             services.TryAddKeyedSingleton(name, (sp, _) => Aws(sp, name).SdkCredentials);
             services.TryAddKeyedSingleton(name, (sp, _) => Aws(sp, name).Provider);
+        }
+
+        return services;
+    }
+
+    /// <summary>
+    /// Registers cached bearer tokens (<c>k8s-aws-v1.…</c>) for the Kubernetes API of an EKS cluster, signed with a
+    /// registered AWS identity (registered by this call when it is not yet): a singleton
+    /// <see cref="RefreshAheadCache{TCredential}"/> of <see cref="AccessToken"/> keyed by the cluster name
+    /// (<c>GetRequiredKeyedService&lt;RefreshAheadCache&lt;AccessToken&gt;&gt;("my-cluster")</c>). Tokens are refreshed
+    /// ahead of their 15-minute validity.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="clusterName">The EKS cluster's name.</param>
+    /// <param name="configure">Adjusts the token options (region, endpoint, margin); optional.</param>
+    /// <param name="awsCredentialsName">The name of the AWS identity that signs, such as a role chain into the
+    /// cluster's account (see <see cref="AddAwsCredentials(IServiceCollection, string, Action{AwsCredentialsOptions})"/>).
+    /// Default: the default identity.</param>
+    /// <returns>The <paramref name="services"/>, so that additional calls can be chained.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/>, <paramref name="clusterName"/> or <paramref name="awsCredentialsName"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="clusterName"/> is empty.</exception>
+    public static IServiceCollection AddEksToken(this IServiceCollection services, string clusterName, Action<EksTokenProviderOptions>? configure = null, string awsCredentialsName = "")
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(clusterName);
+        ArgumentNullException.ThrowIfNull(awsCredentialsName);
+        AddAwsIdentity(services, awsCredentialsName);
+        if (TryAddMarker(services, new IdentityMarker(IdentityKind.Eks, clusterName, awsCredentialsName)))
+        {
+            services.AddOptions<EksTokenProviderOptions>(clusterName)
+                .Configure(o => o.ClusterName ??= clusterName)
+                .Validate(
+                    o => !string.IsNullOrWhiteSpace(o.ClusterName) && o.ClusterName.Trim().All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') && o.ExpiryMargin >= TimeSpan.Zero && o.ExpiryMargin < TimeSpan.FromMinutes(14),
+                    $"EKS token for cluster '{clusterName}': ClusterName must be the cluster's name (letters, digits, '-' and '_') and ExpiryMargin between 00:00:00 and 00:14:00.")
+                .ValidateOnStart();
+            services.TryAddKeyedSingleton(clusterName, (sp, _) => sp.GetRequiredService<AwsIdentityRegistry>().GetEksToken(clusterName, awsCredentialsName));
+        }
+
+        if (configure is not null)
+        {
+            services.Configure(clusterName, configure);
         }
 
         return services;

@@ -8,7 +8,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace CrossCloudAuth.Diagnostics;
 
 /// <summary>
-/// The health of every credential hop registered with <c>AddGoogleFromAwsIdentity</c> and <c>AddAwsCredentials</c>:
+/// The health of every credential hop registered with <c>AddGoogleFromAwsIdentity</c>, <c>AddAwsCredentials</c> and
+/// <c>AddEksToken</c>:
 /// whether a usable credential is cached, when it expires, and the last refresh error. Registered by those methods;
 /// wire it into ASP.NET Core health checks with <c>services.AddHealthChecks().AddCheck&lt;CredentialHealth&gt;("credentials")</c>.
 /// </summary>
@@ -41,13 +42,16 @@ public sealed class CredentialHealth : IHealthCheck
         {
             try
             {
-                statuses.AddRange(identity.Kind == IdentityKind.Google
-                    ? _services.GetRequiredService<GoogleIdentityRegistry>().Get(identity.Name).Credential.GetStatuses()
-                    : _services.GetRequiredService<AwsIdentityRegistry>().Get(identity.Name).Caches.Select(c => c.GetStatus()));
+                statuses.AddRange(identity.Kind switch
+                {
+                    IdentityKind.Google => _services.GetRequiredService<GoogleIdentityRegistry>().Get(identity.Name).Credential.GetStatuses(),
+                    IdentityKind.Aws => _services.GetRequiredService<AwsIdentityRegistry>().Get(identity.Name).Caches.Select(c => c.GetStatus()),
+                    _ => [_services.GetRequiredService<AwsIdentityRegistry>().GetEksToken(identity.Name, identity.AwsName ?? string.Empty).GetStatus()],
+                });
             }
             catch (Exception error) when (error is not ObjectDisposedException)
             {
-                string hop = $"{(identity.Kind == IdentityKind.Google ? "google" : "aws")}:{(identity.Name.Length == 0 ? "default" : identity.Name)}";
+                string hop = $"{identity.Kind.ToString().ToLowerInvariant()}:{(identity.Name.Length == 0 ? "default" : identity.Name)}";
                 statuses.Add(new CredentialCacheStatus(hop, CredentialCacheState.Empty, null, null, null, null, error, 1, null));
             }
         }

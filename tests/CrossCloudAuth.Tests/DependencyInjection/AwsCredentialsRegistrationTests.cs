@@ -101,6 +101,46 @@ public sealed class AwsCredentialsRegistrationTests
         Assert.Contains("Credential=" + TargetKeyId, Uri.UnescapeDataString(exchange.Form["subject_token"]), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AddEksToken_NamedCluster_SignsCachedBearerTokensWithTheAwsIdentity()
+    {
+        using ServiceProvider provider = Build(s => s.AddEksToken("ci-cluster", o => o.Region = "us-east-1"));
+        CrossCloudAuth.Caching.RefreshAheadCache<AccessToken> tokens = provider.GetRequiredKeyedService<CrossCloudAuth.Caching.RefreshAheadCache<AccessToken>>("ci-cluster");
+
+        AccessToken token = await tokens.GetAsync();
+
+        Assert.StartsWith(EksTokenProvider.TokenPrefix, token.Token, StringComparison.Ordinal);
+        Assert.True(token.ExpiresOn <= _world.Time.GetUtcNow().AddMinutes(14));
+        Assert.Same(token, await tokens.GetAsync());
+        Assert.Equal("aws-eks:token(ci-cluster)", tokens.HopName);
+        Assert.Contains(provider.GetRequiredService<CrossCloudAuth.Diagnostics.CredentialHealth>().GetStatuses(), s => s.HopName == "aws-eks:token(ci-cluster)");
+    }
+
+    [Fact]
+    public void AddEksToken_InvalidArguments_Throw()
+    {
+        ServiceCollection services = new();
+
+        Assert.Throws<ArgumentNullException>("services", () => CrossCloudAuthServiceCollectionExtensions.AddEksToken(null!, "c"));
+        Assert.Throws<ArgumentException>("clusterName", () => services.AddEksToken(""));
+        Assert.Throws<ArgumentNullException>("awsCredentialsName", () => services.AddEksToken("c", awsCredentialsName: null!));
+    }
+
+    [Fact]
+    public async Task AddAwsCredentials_ProfileNamedInOptions_UsesTheSharedConfigProfile()
+    {
+        _world.Environment
+            .Set("AWS_ROLE_ARN", null)
+            .Set("AWS_CONFIG_FILE", "/etc/aws/config")
+            .WithFile("/etc/aws/config", "[profile ci]\naws_access_key_id = AKIAPROFILEKEY000001\naws_secret_access_key = profileSECRET\n");
+
+        using ServiceProvider provider = Build(s => s.AddAwsCredentials(o => o.Profile.ProfileName = "ci"));
+        ImmutableCredentials immutable = await provider.GetRequiredService<AWSCredentials>().GetCredentialsAsync();
+
+        Assert.Equal("AKIAPROFILEKEY000001", immutable.AccessKey);
+        Assert.Empty(_sts.Requests);
+    }
+
     private ServiceProvider Build(Action<IServiceCollection> add) => _world.BuildProvider(s =>
     {
         s.ConfigureAll<AwsCredentialsOptions>(o => o.HttpClient = _sts.CreateClient());

@@ -139,7 +139,7 @@ public sealed class CrossCloudAuthServiceCollectionExtensionsTests
         Assert.Null(defaultCredential.QuotaProjectId);
         Assert.Equal("billing-project", ((GoogleApisCredential)namedApis).QuotaProjectId);
         Assert.Null(provider.GetKeyedService<GoogleFederatedCredential>("other"));
-        Assert.Contains("https://www.googleapis.com/auth/bigquery", Assert.Single(_world.Google.RequestsTo(DiTestWorld.EscapedImpersonationUrl)).Body, StringComparison.Ordinal);
+        Assert.Contains("https://www.googleapis.com/auth/bigquery", Assert.Single(_world.Google.Requests, r => r.Url.EndsWith(":generateAccessToken", StringComparison.Ordinal)).Body, StringComparison.Ordinal);
     }
 
     [Fact]
