@@ -69,3 +69,48 @@ public sealed class CredentialHealthTests
     private static HealthCheckContext Context(HealthStatus failureStatus = HealthStatus.Unhealthy) =>
         new() { Registration = new HealthCheckRegistration("credentials", _ => null!, failureStatus, tags: null) };
 }
+
+public sealed class CredentialHealthDegradedTests
+{
+    [Fact]
+    public async Task CheckHealthAsync_BackgroundRefreshFailsWhileCachedCredentialUsable_IsDegraded()
+    {
+        // Arrange: seed 002's pod; the first AssumeRoleWithWebIdentity succeeds, every later one is throttled.
+        DiTestWorld world = new();
+        world.Environment
+            .Set("AWS_ROLE_ARN", "arn:aws:iam::1234567890:role/my-example-workload-role-1")
+            .Set("AWS_WEB_IDENTITY_TOKEN_FILE", DiTestWorld.TokenPath);
+        CrossCloudAuth.Tests.TestDoubles.FakeHttpHandler sts = new();
+        sts.On(
+            HttpMethod.Post,
+            "/",
+            CrossCloudAuth.Tests.Aws.StsResponses.Ok(CrossCloudAuth.Tests.Aws.StsResponses.AssumeRoleWithWebIdentity(world.Time.GetUtcNow().AddHours(1))),
+            CrossCloudAuth.Tests.Aws.StsResponses.Fail(HttpStatusCode.BadRequest, "InvalidIdentityToken", "Token expired"));
+        using ServiceProvider provider = world.BuildProvider(s => s
+            .ConfigureAll<CrossCloudAuth.DependencyInjection.AwsCredentialsOptions>(o => o.HttpClient = sts.CreateClient())
+            .AddAwsCredentials());
+        Amazon.Runtime.AWSCredentials credentials = provider.GetRequiredService<Amazon.Runtime.AWSCredentials>();
+        await credentials.GetCredentialsAsync();
+
+        // Act: into the refresh window; the caller still gets the cached credentials, the background refresh fails.
+        world.Time.Advance(TimeSpan.FromMinutes(50));
+        await credentials.GetCredentialsAsync();
+        Task? refresh = provider.GetRequiredService<CrossCloudAuth.DependencyInjection.AwsIdentityRegistry>().Get(string.Empty).Caches[0].PendingRefresh;
+        if (refresh is not null)
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => refresh);
+        }
+
+        HealthCheckResult result = await provider.GetRequiredService<CredentialHealth>().CheckHealthAsync(new HealthCheckContext
+        {
+            Registration = new HealthCheckRegistration("credentials", _ => null!, HealthStatus.Unhealthy, tags: null),
+        });
+
+        // Assert
+        Assert.Equal(HealthStatus.Degraded, result.Status);
+        Assert.Contains("serving the cached credential until", result.Description, StringComparison.Ordinal);
+        Assert.StartsWith("aws-sts:AssumeRoleWithWebIdentity(arn:aws:iam::1234567890:role/my-example-workload-role-1): serving the cached credential until", result.Description, StringComparison.Ordinal);
+        Assert.Contains("last error: [aws-sts:AssumeRoleWithWebIdentity", result.Description, StringComparison.Ordinal);
+        Assert.DoesNotContain(CrossCloudAuth.Tests.Aws.AwsTestData.SecretAccessKey, result.Description, StringComparison.Ordinal);
+    }
+}
