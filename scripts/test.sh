@@ -6,5 +6,13 @@ cd "$(dirname "$0")/.."
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# Conformance tests drive Google's Node.js auth library, pinned by tests/CrossCloudAuth.Conformance/node/package-lock.json.
+# The other tools they use (python3 + moto, aws, gcloud) come with the machine; see docs/conformance.md.
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  (cd tests/CrossCloudAuth.Conformance/node && npm ci --no-audit --no-fund --loglevel=error)
+else
+  echo "node/npm not found: the Node.js conformance tests will be skipped (or fail when CI=true)." >&2
+fi
+
 dotnet build CrossCloudAuth.sln -c Release
 dotnet test CrossCloudAuth.sln -c Release --no-build --logger "console;verbosity=normal" "$@"
