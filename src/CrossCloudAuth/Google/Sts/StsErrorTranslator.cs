@@ -58,9 +58,14 @@ internal static class StsErrorTranslator
                     return $"The subject token's audience does not match the provider: the token's 'aud' claim must be one of the provider's allowed audiences (by default https:{audience}); for EKS IRSA tokens it is usually sts.amazonaws.com, which must be added to the provider's allowed audiences.";
                 }
 
-                if (Contains(description, "signature") || Contains(description, "aws"))
+                if (aws && (Contains(description, "signature") || Contains(description, "aws")))
                 {
                     return "Google could not verify the signed AWS GetCallerIdentity request: check the host clock, the AWS region, and that the AWS account id of the provider matches the credentials.";
+                }
+
+                if (Contains(description, "signature") || Contains(description, "key"))
+                {
+                    return "Google could not verify the subject token's signature with the provider's issuer keys: check that the provider's issuer URI is the token's 'iss' (for EKS, the cluster's OIDC issuer URL), that the issuer's discovery document and JWKS are publicly reachable (or upload the JWKS to the provider), and that nothing altered the token.";
                 }
 
                 if (Contains(description, "condition"))
