@@ -1,0 +1,119 @@
+using System.Net.Http.Headers;
+using Google.Apis.Auth.OAuth2;
+using Google.Apis.Http;
+
+namespace CrossCloudAuth.Google.Apis;
+
+/// <summary>
+/// A Google.Apis.Auth <see cref="ICredential"/> over this library's cached tokens, so that every Google .NET client
+/// that takes an <see cref="ICredential"/> (<c>BaseClientService.Initializer.HttpClientInitializer</c>, the
+/// <c>Credential</c> property of Cloud client builders, <c>ICredential</c> resolved from dependency injection, gRPC
+/// through <c>Grpc.Auth</c>) works unchanged. It also adds <c>x-goog-user-project</c> when a quota project is set
+/// (<see cref="ITokenAccessWithHeaders"/>), because Cloud client builders apply no quota project to a raw credential.
+/// </summary>
+/// <remarks>
+/// <para>The hit path reads the lock-free cache and hands out a completed <see cref="Task{TResult}"/> created once per
+/// token, so it neither locks nor allocates.</para>
+/// <para><see cref="IOidcTokenProvider"/> is not implemented: its result type <see cref="OidcToken"/> can only be
+/// built inside Google.Apis.Auth. Use <see cref="GoogleFederatedCredential.GetIdTokenAsync(string, bool, CancellationToken)"/>
+/// for ID tokens. This type is thread-safe.</para>
+/// </remarks>
+public sealed class GoogleApisCredential : ICredential, ITokenAccessWithHeaders, IHttpExecuteInterceptor
+{
+    private readonly ICredentialProvider<AccessToken> _tokens;
+    private readonly AccessTokenWithHeaders.Builder _headersBuilder;
+    private Issued? _issued;
+
+    /// <summary>Initializes a new instance of the <see cref="GoogleApisCredential"/> class over a federated credential,
+    /// with its quota project.</summary>
+    /// <param name="credential">The credential whose access tokens to hand out. Not disposed by this type.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="credential"/> is null.</exception>
+    public GoogleApisCredential(GoogleFederatedCredential credential)
+        : this(credential, credential?.QuotaProjectId)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="GoogleApisCredential"/> class over any source of Google
+    /// access tokens (normally a cache).</summary>
+    /// <param name="tokenProvider">Supplies access tokens; called on every request, so it should be a cache.</param>
+    /// <param name="quotaProjectId">The project to bill, sent as <c>x-goog-user-project</c>; none when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="tokenProvider"/> is null.</exception>
+    public GoogleApisCredential(ICredentialProvider<AccessToken> tokenProvider, string? quotaProjectId = null)
+    {
+        ArgumentNullException.ThrowIfNull(tokenProvider);
+        _tokens = tokenProvider;
+        QuotaProjectId = string.IsNullOrWhiteSpace(quotaProjectId) ? null : quotaProjectId;
+        _headersBuilder = new AccessTokenWithHeaders.Builder { QuotaProject = QuotaProjectId };
+    }
+
+    /// <summary>Gets the project billed for API calls, or <see langword="null"/>.</summary>
+    public string? QuotaProjectId { get; }
+
+    /// <summary>Installs this credential on a Google HTTP client, which then calls <see cref="InterceptAsync"/> before each request.</summary>
+    /// <param name="httpClient">The client being built.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> is null.</exception>
+    public void Initialize(ConfigurableHttpClient httpClient)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        httpClient.MessageHandler.Credential = this;
+    }
+
+    /// <summary>Gets the current access token (the cached one while it is fresh).</summary>
+    /// <param name="authUri">Ignored: the token does not depend on the request.</param>
+    /// <param name="cancellationToken">Ends this caller's wait.</param>
+    /// <returns>The access token.</returns>
+    /// <exception cref="CrossCloudAuthException">No token could be obtained; the message names the hop and the fix.</exception>
+    public Task<string> GetAccessTokenForRequestAsync(string? authUri = null, CancellationToken cancellationToken = default)
+    {
+        ValueTask<AccessToken> pending = _tokens.GetAsync(cancellationToken);
+        return pending.IsCompletedSuccessfully ? IssuedFor(pending.Result).Token : SlowTokenAsync(pending);
+    }
+
+    /// <summary>Gets the current access token with the <c>x-goog-user-project</c> header when a quota project is set.</summary>
+    /// <param name="authUri">Ignored.</param>
+    /// <param name="cancellationToken">Ends this caller's wait.</param>
+    /// <returns>The token and its headers.</returns>
+    /// <exception cref="CrossCloudAuthException">No token could be obtained.</exception>
+    public Task<AccessTokenWithHeaders> GetAccessTokenWithHeadersForRequestAsync(string? authUri = null, CancellationToken cancellationToken = default)
+    {
+        ValueTask<AccessToken> pending = _tokens.GetAsync(cancellationToken);
+        return pending.IsCompletedSuccessfully ? IssuedFor(pending.Result).WithHeaders : SlowWithHeadersAsync(pending);
+    }
+
+    /// <summary>Adds <c>Authorization: Bearer</c> (and <c>x-goog-user-project</c>) to a request.</summary>
+    /// <param name="request">The outgoing request.</param>
+    /// <param name="cancellationToken">Ends the wait for a token.</param>
+    /// <returns>A task that completes when the headers are set.</returns>
+    public async Task InterceptAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        AccessTokenWithHeaders token = await GetAccessTokenWithHeadersForRequestAsync(null, cancellationToken).ConfigureAwait(false);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.AccessToken);
+        if (QuotaProjectId is not null && !request.Headers.Contains(GoogleDefaults.QuotaProjectHeader))
+        {
+            token.AddHeaders(request);
+        }
+    }
+
+    private async Task<string> SlowTokenAsync(ValueTask<AccessToken> pending) =>
+        IssuedFor(await pending.ConfigureAwait(false)).Token.Result;
+
+    private async Task<AccessTokenWithHeaders> SlowWithHeadersAsync(ValueTask<AccessToken> pending) =>
+        IssuedFor(await pending.ConfigureAwait(false)).WithHeaders.Result;
+
+    // One completed task per token: created on rotation, reused by every hit.
+    private Issued IssuedFor(AccessToken token)
+    {
+        Issued? issued = Volatile.Read(ref _issued);
+        if (issued is not null && ReferenceEquals(issued.Source, token))
+        {
+            return issued;
+        }
+
+        issued = new Issued(token, Task.FromResult(token.Token), Task.FromResult(_headersBuilder.Build(token.Token)));
+        Volatile.Write(ref _issued, issued);
+        return issued;
+    }
+
+    private sealed record Issued(AccessToken Source, Task<string> Token, Task<AccessTokenWithHeaders> WithHeaders);
+}

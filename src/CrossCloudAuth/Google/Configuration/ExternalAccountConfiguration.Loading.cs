@@ -1,0 +1,132 @@
+using System.Text;
+using System.Text.Json;
+using CrossCloudAuth.Http;
+using CrossCloudAuth.Platform;
+
+namespace CrossCloudAuth.Google.Configuration;
+
+public sealed partial class ExternalAccountConfiguration
+{
+    /// <summary>The environment variable that names the credential configuration file.</summary>
+    public const string CredentialsFileVariable = "GOOGLE_APPLICATION_CREDENTIALS";
+
+    /// <summary>Parses a configuration from its JSON text.</summary>
+    /// <param name="json">The file's content.</param>
+    /// <param name="source">Where the JSON came from, for messages; <c>json</c> when <see langword="null"/>.</param>
+    /// <returns>The configuration.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="json"/> is null.</exception>
+    /// <exception cref="CredentialConfigurationException">The JSON is malformed, of another credential type, or a field is missing or of the wrong type.</exception>
+    public static ExternalAccountConfiguration Parse(string json, string? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return Parse(Encoding.UTF8.GetBytes(json), source ?? "json");
+    }
+
+    /// <summary>Reads a configuration from a stream (at most 256 KiB).</summary>
+    /// <param name="stream">The stream; read to its end, not disposed.</param>
+    /// <param name="source">Where the stream came from, for messages; <c>stream</c> when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The configuration.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="CredentialConfigurationException">The content is too large or invalid.</exception>
+    public static async Task<ExternalAccountConfiguration> LoadAsync(Stream stream, string? source = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        source ??= "stream";
+        byte[] content;
+        try
+        {
+            using StreamContent wrapper = new(stream);
+            content = await HopHttp.ReadBoundedAsync(wrapper, GoogleDefaults.MaxConfigurationBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException error)
+        {
+            throw new CredentialConfigurationException(HopName(source), $"The credential configuration is larger than {GoogleDefaults.MaxConfigurationBytes} bytes: it is not an external_account file.", error);
+        }
+
+        return Parse(content, source);
+    }
+
+    /// <summary>Reads a configuration file.</summary>
+    /// <param name="path">The file's path.</param>
+    /// <param name="environment">Reads the file; <see cref="SystemEnvironment.Instance"/> when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The configuration.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
+    /// <exception cref="CredentialUnavailableException">The file does not exist or cannot be read.</exception>
+    /// <exception cref="CredentialConfigurationException">The file is too large or invalid.</exception>
+    public static async Task<ExternalAccountConfiguration> LoadFileAsync(string path, ISystemEnvironment? environment = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        environment ??= SystemEnvironment.Instance;
+        byte[] content;
+        try
+        {
+            content = await environment.ReadFileAsync(path, GoogleDefaults.MaxConfigurationBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new CredentialUnavailableException(HopName(path), "The credential configuration file does not exist. Check the path (and the volume mount that should provide it).", error);
+        }
+        catch (InvalidDataException error)
+        {
+            throw new CredentialConfigurationException(HopName(path), $"The credential configuration file is larger than {GoogleDefaults.MaxConfigurationBytes} bytes: it is not an external_account file.", error);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new CredentialUnavailableException(HopName(path), $"The credential configuration file could not be read ({error.GetType().Name}). Check its permissions.", error);
+        }
+
+        return Parse(content, path);
+    }
+
+    /// <summary>Reads the configuration file named by <c>GOOGLE_APPLICATION_CREDENTIALS</c>.</summary>
+    /// <param name="environment">Reads the variable and the file; <see cref="SystemEnvironment.Instance"/> when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The configuration.</returns>
+    /// <exception cref="CredentialUnavailableException">The variable is unset, or the file does not exist or cannot be read.</exception>
+    /// <exception cref="CredentialConfigurationException">The file is invalid.</exception>
+    public static Task<ExternalAccountConfiguration> LoadFromEnvironmentAsync(ISystemEnvironment? environment = null, CancellationToken cancellationToken = default)
+    {
+        environment ??= SystemEnvironment.Instance;
+        string? path = environment.GetEnvironmentVariable(CredentialsFileVariable);
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new CredentialUnavailableException(HopName(CredentialsFileVariable), $"{CredentialsFileVariable} is not set. Set it to the path of the credential configuration file written by 'gcloud iam workload-identity-pools create-cred-config'.");
+        }
+
+        return LoadFileAsync(path, environment, cancellationToken);
+    }
+
+    internal static string HopName(string source) => $"google-config:{source}";
+
+    private static ExternalAccountConfiguration Parse(byte[] utf8Json, string source)
+    {
+        string hop = HopName(source);
+        ExternalAccountJson? file;
+        try
+        {
+            file = JsonSerializer.Deserialize(utf8Json, ExternalAccountJsonContext.Default.ExternalAccountJson);
+        }
+        catch (JsonException error) when (error.Path is { Length: > 2 })
+        {
+            throw new CredentialConfigurationException(hop, $"The field {FieldName(error.Path)} has the wrong type ({DescribeJsonError(error)}). Regenerate the file with 'gcloud iam workload-identity-pools create-cred-config' or fix that field.", error);
+        }
+        catch (JsonException error)
+        {
+            throw new CredentialConfigurationException(hop, $"The credential configuration is not a JSON object ({DescribeJsonError(error)}).", error);
+        }
+
+        if (file is null)
+        {
+            throw new CredentialConfigurationException(hop, "The credential configuration is the JSON literal null, not an object.");
+        }
+
+        return Validate(file, source, hop);
+    }
+
+    private static string FieldName(string path) => path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
+
+    private static string DescribeJsonError(JsonException error) =>
+        error.LineNumber is long line ? $"line {line + 1}, byte {error.BytePositionInLine + 1}" : "malformed JSON";
+}

@@ -1,0 +1,66 @@
+using CrossCloudAuth.Aws;
+using CrossCloudAuth.Caching;
+using Microsoft.Extensions.Logging;
+
+namespace CrossCloudAuth.Google.Configuration;
+
+internal static partial class ExternalAccountSubjectTokenSources
+{
+    /// <summary>The <c>environment_id: aws1</c> pipeline, as Google's libraries run it: AWS credentials from
+    /// <c>AWS_ACCESS_KEY_ID</c>/<c>AWS_SECRET_ACCESS_KEY</c>/<c>AWS_SESSION_TOKEN</c> when set, otherwise from instance
+    /// metadata (IMDSv2); the region from <c>AWS_REGION</c>, then <c>AWS_DEFAULT_REGION</c>, then <c>region_url</c>.</summary>
+    private static AwsSubjectTokenSource CreateAws(ExternalAccountConfiguration configuration, SourceContext context, string hop, out IDisposable? owned)
+    {
+        ExternalAccountCredentialSource source = configuration.CredentialSource;
+        foreach ((Uri? url, string field) in new[] { (source.Url, "credential_source.url"), (source.RegionUrl, "credential_source.region_url"), (source.Imdsv2SessionTokenUrl, "credential_source.imdsv2_session_token_url") })
+        {
+            if (url is not null)
+            {
+                GoogleEndpointPolicy.ValidateAwsMetadataUrl(url, context.AllowNonStandardEndpoints, field, hop);
+            }
+        }
+
+        Ec2InstanceMetadataCredentialSource metadata = new(
+            new Ec2InstanceMetadataOptions
+            {
+                CredentialsUrl = source.Url,
+                RegionUrl = source.RegionUrl,
+                SessionTokenUrl = source.Imdsv2SessionTokenUrl,
+                UseImdsV2 = true,
+
+                // Files written before IMDSv2 existed name no session token URL; Google's libraries then use IMDSv1.
+                // We still try IMDSv2 first and only fall back when the service refuses it.
+                AllowImdsV1 = source.Imdsv2SessionTokenUrl is null,
+                AllowAnyEndpoint = context.AllowNonStandardEndpoints,
+                HttpClient = context.UserHttpClient,
+            },
+            context.Environment,
+            context.TimeProvider,
+            context.LoggerFactory?.CreateLogger<Ec2InstanceMetadataCredentialSource>());
+
+        RefreshAheadCache<AwsCredentials> cachedMetadata = new(metadata, timeProvider: context.TimeProvider, logger: context.LoggerFactory?.CreateLogger<RefreshAheadCache<AwsCredentials>>());
+        EnvironmentFirstAwsCredentials credentials = new(new EnvironmentCredentialSource(context.Environment), cachedMetadata, context.Environment);
+
+        owned = null;
+        try
+        {
+            AwsSubjectTokenSource subject = new(
+                credentials,
+                new AwsSubjectTokenSourceOptions
+                {
+                    Audience = configuration.Audience,
+                    RegionalCredentialVerificationUrl = source.RegionalCredVerificationUrl,
+                    RegionResolver = metadata.GetRegionAsync,
+                },
+                context.TimeProvider,
+                context.Environment);
+            owned = credentials;
+            return subject;
+        }
+        catch
+        {
+            cachedMetadata.Dispose();
+            throw;
+        }
+    }
+}

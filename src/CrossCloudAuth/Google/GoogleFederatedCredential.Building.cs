@@ -1,0 +1,199 @@
+using CrossCloudAuth.Caching;
+using CrossCloudAuth.Google.Configuration;
+using CrossCloudAuth.Google.Impersonation;
+using CrossCloudAuth.Platform;
+using Microsoft.Extensions.Logging;
+
+namespace CrossCloudAuth.Google;
+
+public sealed partial class GoogleFederatedCredential
+{
+    /// <summary>Builds a credential from options set in code, without a configuration file.</summary>
+    /// <param name="options">The settings; copied.</param>
+    /// <returns>The credential. Dispose it when done.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="CredentialConfigurationException">A setting is missing or invalid, or an endpoint is not allowed.</exception>
+    public static GoogleFederatedCredential Create(GoogleFederatedCredentialOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Build(options, ExternalAccountConfiguration.HopName("options"), configuration: null);
+    }
+
+    /// <summary>Builds a credential from an <c>external_account</c> configuration, building the subject token source
+    /// from its <c>credential_source</c>.</summary>
+    /// <param name="configuration">The parsed configuration file.</param>
+    /// <param name="configure">Adjusts the options filled from the file (scopes, HTTP client, clock, endpoint override…); optional.</param>
+    /// <returns>The credential. Dispose it when done.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configuration"/> is null.</exception>
+    /// <exception cref="CredentialConfigurationException">A setting is invalid, an endpoint is not allowed, or the credential source cannot be used here.</exception>
+    public static GoogleFederatedCredential FromConfiguration(ExternalAccountConfiguration configuration, Action<GoogleFederatedCredentialOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        GoogleFederatedCredentialOptions options = new()
+        {
+            Audience = configuration.Audience,
+            TokenUrl = configuration.TokenUrl,
+            ServiceAccountImpersonationUrl = configuration.ServiceAccountImpersonationUrl,
+            TokenLifetime = configuration.TokenLifetime,
+            QuotaProjectId = configuration.QuotaProjectId,
+            WorkforcePoolUserProject = configuration.WorkforcePoolUserProject,
+            ClientId = configuration.ClientId,
+            ClientSecret = configuration.ClientSecret,
+            TokenInfoUrl = configuration.TokenInfoUrl,
+            UniverseDomain = configuration.UniverseDomain,
+        };
+        configure?.Invoke(options);
+        return Build(options, ExternalAccountConfiguration.HopName(configuration.Source), configuration);
+    }
+
+    /// <summary>Builds a credential from the configuration file named by <c>GOOGLE_APPLICATION_CREDENTIALS</c>.</summary>
+    /// <param name="configure">Adjusts the options filled from the file; optional.</param>
+    /// <param name="environment">Reads the variable and the file; <see cref="SystemEnvironment.Instance"/> when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels reading the file.</param>
+    /// <returns>The credential. Dispose it when done.</returns>
+    /// <exception cref="CredentialUnavailableException">The variable is unset or the file is missing.</exception>
+    /// <exception cref="CredentialConfigurationException">The file or a setting is invalid.</exception>
+    public static async Task<GoogleFederatedCredential> FromEnvironmentAsync(Action<GoogleFederatedCredentialOptions>? configure = null, ISystemEnvironment? environment = null, CancellationToken cancellationToken = default)
+    {
+        ExternalAccountConfiguration configuration = await ExternalAccountConfiguration.LoadFromEnvironmentAsync(environment, cancellationToken).ConfigureAwait(false);
+        return FromConfiguration(configuration, options =>
+        {
+            options.Environment ??= environment;
+            configure?.Invoke(options);
+        });
+    }
+
+    private static GoogleFederatedCredential Build(GoogleFederatedCredentialOptions options, string hop, ExternalAccountConfiguration? configuration)
+    {
+        string audience = string.IsNullOrWhiteSpace(options.Audience)
+            ? throw new CredentialConfigurationException(hop, "The audience (the workload identity provider's full resource name) is required.")
+            : options.Audience.Trim();
+        string universe = string.IsNullOrWhiteSpace(options.UniverseDomain) ? GoogleDefaults.UniverseDomain : options.UniverseDomain.Trim();
+        bool allowAny = options.AllowNonStandardEndpoints;
+
+        Uri tokenUrl = options.TokenUrl ?? new Uri(GoogleDefaults.DefaultTokenUrl(universe));
+        GoogleEndpointPolicy.ValidateStsUrl(tokenUrl, universe, allowAny, "token_url", hop);
+        if (options.TokenInfoUrl is Uri tokenInfo)
+        {
+            GoogleEndpointPolicy.ValidateStsUrl(tokenInfo, universe, allowAny, "token_info_url", hop);
+        }
+
+        Uri? impersonationUrl = options.ServiceAccountImpersonationUrl;
+        string? email = options.ServiceAccountEmail;
+        if (impersonationUrl is not null)
+        {
+            GoogleEndpointPolicy.ValidateIamCredentialsUrl(impersonationUrl, universe, allowAny, "service_account_impersonation_url", hop);
+            string fromUrl = ServiceAccountImpersonationUrl.TryGetServiceAccount(impersonationUrl)
+                ?? throw new CredentialConfigurationException(hop, "The service_account_impersonation_url must end in /v1/projects/-/serviceAccounts/{EMAIL}:generateAccessToken.");
+            if (email is not null && !string.Equals(email, fromUrl, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new CredentialConfigurationException(hop, $"ServiceAccountEmail ({email}) and service_account_impersonation_url ({fromUrl}) name different service accounts; set one of them.");
+            }
+
+            email = fromUrl;
+        }
+        else if (!string.IsNullOrWhiteSpace(email))
+        {
+            email = email.Trim();
+            impersonationUrl = ServiceAccountImpersonationUrl.ForAccessToken(universe, email);
+        }
+        else
+        {
+            email = null;
+        }
+
+        if (options.TokenLifetime is TimeSpan lifetime && (lifetime < GoogleDefaults.MinimumTokenLifetime || lifetime > GoogleDefaults.MaximumTokenLifetime))
+        {
+            throw new CredentialConfigurationException(hop, $"The token lifetime must be between 5 minutes and 12 hours; it is {lifetime}.");
+        }
+
+        string[] delegates = options.Delegates.Where(d => !string.IsNullOrWhiteSpace(d)).Select(d => d.Trim()).ToArray();
+        if (delegates.Length > 0 && impersonationUrl is null)
+        {
+            throw new CredentialConfigurationException(hop, "Delegates need service account impersonation: set ServiceAccountEmail or service_account_impersonation_url.");
+        }
+
+        string[] scopes = NormalizeScopes(options.Scopes ?? []);
+        if (scopes.Length == 0)
+        {
+            throw new CredentialConfigurationException(hop, "At least one scope is required (default: https://www.googleapis.com/auth/cloud-platform).");
+        }
+
+        if (!string.IsNullOrEmpty(options.WorkforcePoolUserProject) && !WorkloadIdentityAudience.IsWorkforcePool(audience))
+        {
+            throw new CredentialConfigurationException(hop, "workforce_pool_user_project is only valid for a workforce pool audience.");
+        }
+
+        if (options.RequestTimeout <= TimeSpan.Zero)
+        {
+            throw new CredentialConfigurationException(hop, "RequestTimeout must be positive.");
+        }
+
+        options.CacheOptions?.Validate();
+        TimeProvider time = options.TimeProvider ?? TimeProvider.System;
+        ISystemEnvironment environment = options.Environment ?? SystemEnvironment.Instance;
+        HttpClient? owned = options.HttpClient is null ? CreateHttpClient() : null;
+        HttpClient http = options.HttpClient ?? owned!;
+        IDisposable? ownedSource = null;
+        try
+        {
+            ISubjectTokenSource subject = options.SubjectTokenSource
+                ?? (configuration is null
+                    ? throw new CredentialConfigurationException(hop, "A SubjectTokenSource is required: a FileSubjectTokenSource, UrlSubjectTokenSource, ExecutableSubjectTokenSource or an AWS subject token source.")
+                    : ExternalAccountSubjectTokenSources.Create(configuration, new SourceContext(http, options.HttpClient, time, environment, options.RequestTimeout, allowAny, email, options.LoggerFactory), hop, out ownedSource));
+
+            Settings settings = new(
+                audience, subject, tokenUrl, impersonationUrl, email, options.TokenLifetime, delegates, scopes,
+                string.IsNullOrWhiteSpace(options.QuotaProjectId) ? null : options.QuotaProjectId.Trim(),
+                string.IsNullOrWhiteSpace(options.WorkforcePoolUserProject) ? null : options.WorkforcePoolUserProject.Trim(),
+                string.IsNullOrWhiteSpace(options.ClientId) ? null : options.ClientId,
+                string.IsNullOrWhiteSpace(options.ClientSecret) ? null : options.ClientSecret,
+                universe, http, time, options.LoggerFactory, options.CacheOptions, options.RequestTimeout);
+            return new GoogleFederatedCredential(settings, owned, ownedSource);
+        }
+        catch
+        {
+            ownedSource?.Dispose();
+            owned?.Dispose();
+            throw;
+        }
+    }
+
+    private static HttpClient CreateHttpClient() =>
+        new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+
+    /// <summary>The validated, immutable settings a credential runs with.</summary>
+    internal sealed record Settings(
+        string Audience,
+        ISubjectTokenSource SubjectTokenSource,
+        Uri TokenUrl,
+        Uri? ImpersonationUrl,
+        string? ServiceAccountEmail,
+        TimeSpan? TokenLifetime,
+        IReadOnlyList<string> Delegates,
+        IReadOnlyList<string> Scopes,
+        string? QuotaProjectId,
+        string? WorkforcePoolUserProject,
+        string? ClientId,
+        string? ClientSecret,
+        string UniverseDomain,
+        HttpClient HttpClient,
+        TimeProvider TimeProvider,
+        ILoggerFactory? LoggerFactory,
+        RefreshAheadCacheOptions? CacheOptions,
+        TimeSpan RequestTimeout);
+}
+
+/// <summary>The plumbing a subject token source built from a configuration file shares with the credential.</summary>
+internal sealed record SourceContext(
+    HttpClient HttpClient,
+    HttpClient? UserHttpClient,
+    TimeProvider TimeProvider,
+    ISystemEnvironment Environment,
+    TimeSpan RequestTimeout,
+    bool AllowNonStandardEndpoints,
+    string? ServiceAccountEmail,
+    ILoggerFactory? LoggerFactory);

@@ -1,0 +1,33 @@
+namespace CrossCloudAuth.Google.Impersonation;
+
+/// <summary>Mints an impersonated access token per call from the (cached) federated token.</summary>
+internal sealed class ImpersonatedAccessTokenSource(
+    IamCredentialsClient client,
+    ICredentialProvider<AccessToken> federated,
+    IReadOnlyList<string> scopes,
+    TimeSpan? lifetime) : ICredentialProvider<AccessToken>
+{
+    public string HopName => client.AccessTokenHop;
+
+    public async ValueTask<AccessToken> GetAsync(CancellationToken cancellationToken = default)
+    {
+        AccessToken federatedToken = await federated.GetAsync(cancellationToken).ConfigureAwait(false);
+        return await client.GenerateAccessTokenAsync(federatedToken, scopes, lifetime, cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>Mints an ID token for one audience per call from the (cached) federated token.</summary>
+internal sealed class ImpersonatedIdTokenSource(
+    IamCredentialsClient client,
+    ICredentialProvider<AccessToken> federated,
+    string audience,
+    bool includeEmail) : ICredentialProvider<AccessToken>
+{
+    public string HopName => client.IdTokenHop;
+
+    public async ValueTask<AccessToken> GetAsync(CancellationToken cancellationToken = default)
+    {
+        AccessToken federatedToken = await federated.GetAsync(cancellationToken).ConfigureAwait(false);
+        return await client.GenerateIdTokenAsync(federatedToken, audience, includeEmail, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Http.Headers;
+using CrossCloudAuth.Google;
+
+namespace CrossCloudAuth.Http;
+
+/// <summary>
+/// A <see cref="DelegatingHandler"/> for plain <see cref="HttpClient"/> users (REST calls to Google APIs without the
+/// Google client libraries): adds <c>Authorization: Bearer</c> from a cached token source and, when set,
+/// <c>x-goog-user-project</c>. Refuses to send a token over plain http, except to a loopback address when
+/// <see cref="GoogleBearerTokenHandlerOptions.AllowHttpToLoopback"/> is set.
+/// </summary>
+/// <remarks>Use it with <c>IHttpClientFactory</c> (<c>AddHttpMessageHandler</c>) or as the handler of an
+/// <see cref="HttpClient"/>. It does not dispose the token source. This type is thread-safe.</remarks>
+public sealed class GoogleBearerTokenHandler : DelegatingHandler
+{
+    private const string HopName = "http:bearer-token";
+
+    private readonly ICredentialProvider<AccessToken> _tokens;
+    private readonly string? _quotaProjectId;
+    private readonly bool _allowHttpToLoopback;
+
+    /// <summary>Initializes a new instance of the <see cref="GoogleBearerTokenHandler"/> class over a source of Google
+    /// access tokens: a <see cref="GoogleFederatedCredential"/> (whose quota project is then the default) or any cache.
+    /// It is called for every request.</summary>
+    /// <param name="tokenProvider">Supplies access tokens. Not disposed by this handler.</param>
+    /// <param name="options">Quota project and http policy; defaults when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="tokenProvider"/> is null.</exception>
+    public GoogleBearerTokenHandler(ICredentialProvider<AccessToken> tokenProvider, GoogleBearerTokenHandlerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(tokenProvider);
+        _tokens = tokenProvider;
+        string? quotaProjectId = options?.QuotaProjectId ?? (tokenProvider as GoogleFederatedCredential)?.QuotaProjectId;
+        _quotaProjectId = string.IsNullOrWhiteSpace(quotaProjectId) ? null : quotaProjectId;
+        _allowHttpToLoopback = options?.AllowHttpToLoopback ?? false;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="CredentialConfigurationException">The request goes over plain http to a host that is not an allowed loopback address.</exception>
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        EnsureSafeTransport(request.RequestUri);
+        AccessToken token = await _tokens.GetAsync(cancellationToken).ConfigureAwait(false);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+        if (_quotaProjectId is not null && !request.Headers.Contains(GoogleDefaults.QuotaProjectHeader))
+        {
+            request.Headers.TryAddWithoutValidation(GoogleDefaults.QuotaProjectHeader, _quotaProjectId);
+        }
+
+        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void EnsureSafeTransport(Uri? uri)
+    {
+        if (uri is null || !uri.IsAbsoluteUri)
+        {
+            throw new CredentialConfigurationException(HopName, "The request has no absolute URI; set HttpClient.BaseAddress so the handler can check where the token goes.");
+        }
+
+        if (uri.Scheme == Uri.UriSchemeHttps)
+        {
+            return;
+        }
+
+        bool loopback = uri.IsLoopback || (IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out IPAddress? address) && IPAddress.IsLoopback(address));
+        if (uri.Scheme == Uri.UriSchemeHttp && loopback && _allowHttpToLoopback)
+        {
+            return;
+        }
+
+        string why = uri.Scheme != Uri.UriSchemeHttp
+            ? $"the scheme {uri.Scheme} is not https"
+            : loopback
+                ? "it is plain http; set AllowHttpToLoopback to allow http to a local emulator"
+                : "it is plain http to a non-loopback host";
+        throw new CredentialConfigurationException(HopName, $"Refusing to send a Google access token to {uri.Scheme}://{uri.Authority}: {why}. Use https.");
+    }
+}

@@ -1,0 +1,117 @@
+using System.Net;
+
+namespace CrossCloudAuth.Http;
+
+/// <summary>
+/// Sends one request of a credential hop with a deadline from the injected <see cref="TimeProvider"/> and reads
+/// its body with a size cap, turning transport failures into the library's exceptions.
+/// </summary>
+internal static class HopHttp
+{
+    /// <summary>Sends a request and reads the whole response body, at most <paramref name="maxResponseBytes"/> bytes.</summary>
+    /// <exception cref="AuthenticationFailedException">The request failed in transport, timed out, or the body was too large (transient except for the size).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public static async Task<HopResponse> SendAsync(
+        HttpClient httpClient,
+        HttpRequestMessage request,
+        string hopName,
+        TimeProvider timeProvider,
+        TimeSpan timeout,
+        int maxResponseBytes,
+        CancellationToken cancellationToken)
+    {
+        using CancellationTokenSource deadline = new(timeout, timeProvider);
+        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            using HttpResponseMessage response = await httpClient
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token)
+                .ConfigureAwait(false);
+            byte[] body = await ReadBoundedAsync(response.Content, maxResponseBytes, linked.Token).ConfigureAwait(false);
+            TimeSpan? retryAfter = response.Headers.RetryAfter?.Delta;
+            return new HopResponse(response.StatusCode, body, response.Content.Headers.ContentType?.MediaType, retryAfter);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException error) when (deadline.IsCancellationRequested)
+        {
+            throw new AuthenticationFailedException(
+                hopName,
+                $"No answer from {Describe(request)} within {timeout.TotalSeconds:0.#} s. Check network access to the endpoint (proxy, firewall, VPC endpoints); the request may be retried.",
+                isTransient: true,
+                innerException: error);
+        }
+        catch (HttpRequestException error)
+        {
+            throw new AuthenticationFailedException(
+                hopName,
+                $"The request to {Describe(request)} failed before a response arrived ({error.HttpRequestError}): {error.Message} Check DNS, proxy and network access to the endpoint; the request may be retried.",
+                statusCode: error.StatusCode,
+                isTransient: true,
+                innerException: error);
+        }
+        catch (InvalidDataException error)
+        {
+            throw new AuthenticationFailedException(
+                hopName,
+                $"The response from {Describe(request)} is larger than the {maxResponseBytes} bytes accepted; the endpoint is probably not the expected service.",
+                innerException: error);
+        }
+    }
+
+    /// <summary>Reads a body up to <paramref name="maxBytes"/> bytes.</summary>
+    /// <exception cref="InvalidDataException">The body is larger.</exception>
+    public static async Task<byte[]> ReadBoundedAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength is long declared && declared > maxBytes)
+        {
+            throw new InvalidDataException($"The response declares {declared} bytes, more than the {maxBytes} accepted.");
+        }
+
+        Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            byte[] buffer = new byte[Math.Min(maxBytes + 1, 4096)];
+            int total = 0;
+            while (true)
+            {
+                if (total == buffer.Length)
+                {
+                    if (buffer.Length > maxBytes)
+                    {
+                        throw new InvalidDataException($"The response is larger than the {maxBytes} bytes accepted.");
+                    }
+
+                    Array.Resize(ref buffer, (int)Math.Min(maxBytes + 1L, buffer.Length * 2L));
+                }
+
+                int read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return buffer.AsSpan(0, total).ToArray();
+                }
+
+                total += read;
+            }
+        }
+    }
+
+    /// <summary>Whether a status means "try again later": throttling or a server-side failure.</summary>
+    public static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)status >= 500;
+
+    /// <summary>Describes a request's target without its query string (which may carry a secret).</summary>
+    public static string Describe(HttpRequestMessage request) => Describe(request.RequestUri);
+
+    /// <summary>Describes a URI without its query string or user info.</summary>
+    public static string Describe(Uri? uri) =>
+        uri is null ? "the endpoint" : uri.IsAbsoluteUri ? uri.GetLeftPart(UriPartial.Path) : uri.OriginalString;
+}
+
+/// <summary>A fully read response of a hop's request.</summary>
+internal readonly record struct HopResponse(HttpStatusCode StatusCode, byte[] Body, string? MediaType, TimeSpan? RetryAfter)
+{
+    public bool IsSuccess => (int)StatusCode is >= 200 and < 300;
+}
