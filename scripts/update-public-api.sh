@@ -19,8 +19,8 @@ for project in src/*/*.csproj; do
       grep -v '^#nullable enable$' "$unshipped" || true
       [ -n "$added" ] && printf '%s\n' "$added"
     } | grep -v '^$' | sort -u | { if [ -n "$removed" ]; then grep -vxF -f <(printf '%s\n' "$removed"); else cat; fi; }
-  } > "$unshipped.new"
-  mv "$unshipped.new" "$unshipped"
+  } > "$log.api"
+  mv "$log.api" "$unshipped"
   echo "$dir: $(printf '%s' "$added" | grep -c . || true) added, $(printf '%s' "$removed" | grep -c . || true) removed"
   rm -f "$log"
 done

@@ -21,6 +21,5 @@ internal static class AwsEnvironmentVariables
     public const string ContainerFullUri = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
     public const string ContainerAuthorizationToken = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
     public const string ContainerAuthorizationTokenFile = "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE";
-    public const string StsRegionalEndpoints = "AWS_STS_REGIONAL_ENDPOINTS";
     public const string EndpointUrlSts = "AWS_ENDPOINT_URL_STS";
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -28,24 +27,17 @@ namespace CrossCloudAuth.Caching;
 public sealed partial class RefreshAheadCache<TCredential> : ICredentialProvider<TCredential>, IDisposable
     where TCredential : class, IExpiringCredential
 {
-    // Hits per thread between two clock reads; a power of two so the test is a mask.
-    private const uint ClockCheckInterval = 1024;
-
-    [ThreadStatic]
-    private static uint s_hitsSinceClockCheck;
-
     private readonly ICredentialProvider<TCredential> _source;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _disposal = new();
     private readonly RefreshSchedule _schedule;
 
-    // Written with Volatile/Interlocked only.
+    // Written with Volatile/Interlocked only. The entry is replaced, never mutated.
     private Entry? _entry;
-    private Task<Entry>? _refresh;
+    private TaskCompletionSource<Entry>? _refresh;
     private Failure? _failure;
     private ITimer? _staleTimer;
-    private DateTimeOffset? _lastRefreshedAt;
     private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="RefreshAheadCache{TCredential}"/> class.</summary>
@@ -84,6 +76,9 @@ public sealed partial class RefreshAheadCache<TCredential> : ICredentialProvider
     /// <inheritdoc />
     public string HopName => _source.HopName;
 
+    /// <summary>Gets the in-flight refresh, if any, so that tests can await a background refresh instead of sleeping.</summary>
+    internal Task? PendingRefresh => Volatile.Read(ref _refresh)?.Task;
+
     /// <summary>Gets a credential: the cached one while it is usable, otherwise the result of the one shared refresh.</summary>
     /// <param name="cancellationToken">Ends this caller's wait; never cancels the shared refresh.</param>
     /// <returns>The credential.</returns>
@@ -93,7 +88,7 @@ public sealed partial class RefreshAheadCache<TCredential> : ICredentialProvider
     public ValueTask<TCredential> GetAsync(CancellationToken cancellationToken = default)
     {
         Entry? entry = Volatile.Read(ref _entry);
-        if (entry is not null && entry.IsFresh && (++s_hitsSinceClockCheck & (ClockCheckInterval - 1)) != 0)
+        if (entry is not null && entry.IsFresh && ClockCheck.Skip())
         {
             return new ValueTask<TCredential>(entry.Value);
         }
@@ -118,16 +113,19 @@ public sealed partial class RefreshAheadCache<TCredential> : ICredentialProvider
             entry?.Value.ExpiresOn,
             entry?.RefreshAt,
             entry?.UsableUntil,
-            _lastRefreshedAt,
+            entry?.RefreshedAt,
             failure?.Error,
             failure?.Attempts ?? 0,
             failure?.NextAttemptAt);
     }
 
-    /// <summary>Stops the cache: cancels an in-flight refresh (its waiters get <see cref="ObjectDisposedException"/>),
-    /// stops the timer and drops the cached credential. Later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    /// <summary>Stops the cache: fails an in-flight refresh's waiters with <see cref="ObjectDisposedException"/> at once
+    /// (and cancels the upstream call), stops the timer and drops the cached credential. Later calls throw
+    /// <see cref="ObjectDisposedException"/>. Calling it again does nothing.</summary>
     public void Dispose()
     {
+        // The exchange is a full fence: a refresh that wins the single-flight race after it sees the flag, and
+        // one that won before it is seen below.
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
@@ -135,6 +133,14 @@ public sealed partial class RefreshAheadCache<TCredential> : ICredentialProvider
 
         Volatile.Write(ref _entry, null);
         Interlocked.Exchange(ref _staleTimer, null)?.Dispose();
+
+        // Release the waiters first, so that they do not depend on the source honouring its cancellation.
+        TaskCompletionSource<Entry>? refresh = Volatile.Read(ref _refresh);
+        if (refresh is not null)
+        {
+            Fail(refresh, CreateDisposedException(inner: null));
+        }
+
         _disposal.Cancel();
         _disposal.Dispose();
     }
@@ -142,7 +148,7 @@ public sealed partial class RefreshAheadCache<TCredential> : ICredentialProvider
     private ValueTask<TCredential> GetSlow(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        s_hitsSinceClockCheck = 1;
+        ClockCheck.Reset();
 
         DateTimeOffset now = _timeProvider.GetUtcNow();
         Entry? entry = Volatile.Read(ref _entry);
@@ -163,7 +169,7 @@ public sealed partial class RefreshAheadCache<TCredential> : ICredentialProvider
 
         // Nothing usable: everybody waits for the one refresh. Read the refresh before the failure: a refresh
         // records its failure before it clears itself, so a cleared refresh means the failure is visible.
-        Task<Entry>? refresh = Volatile.Read(ref _refresh);
+        Task<Entry>? refresh = Volatile.Read(ref _refresh)?.Task;
         if (refresh is null)
         {
             Failure? failure = Volatile.Read(ref _failure);
@@ -195,109 +201,24 @@ public sealed partial class RefreshAheadCache<TCredential> : ICredentialProvider
         return failure is null || now >= failure.NextAttemptAt;
     }
 
-    private Task<Entry> StartRefresh(RefreshReason reason)
-    {
-        TaskCompletionSource<Entry> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        Task<Entry>? running = Interlocked.CompareExchange(ref _refresh, completion.Task, null);
-        if (running is not null)
-        {
-            return running;
-        }
-
-        // We won. A refresh that finished between our caller's read and our exchange may already have published
-        // a fresh entry: hand that out instead of calling upstream a second time.
-        Entry? current = Volatile.Read(ref _entry);
-        if (current is not null && current.IsFresh && _timeProvider.GetUtcNow() < current.RefreshAt)
-        {
-            Volatile.Write(ref _refresh, null);
-            completion.SetResult(current);
-            return completion.Task;
-        }
-
-        // Run on the thread pool without the caller's execution context: the refresh belongs to the cache, not to
-        // whichever request happened to trigger it (its activity, its logging scope, its cancellation).
-        using (ExecutionContext.SuppressFlow())
-        {
-            _ = Task.Run(() => RefreshAsync(completion, reason));
-        }
-
-        return completion.Task;
-    }
-
-    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Every refresh fault is recorded, logged and handed to the waiters; none may escape to the thread pool.")]
-    private async Task RefreshAsync(TaskCompletionSource<Entry> completion, RefreshReason reason)
-    {
-        long started = _timeProvider.GetTimestamp();
-        Log.RefreshStarted(_logger, HopName, reason);
-        try
-        {
-            CancellationToken disposal = _disposal.Token;
-            TCredential credential = await _source.GetAsync(disposal).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"The credential source '{HopName}' returned null.");
-
-            DateTimeOffset now = _timeProvider.GetUtcNow();
-            Entry entry = _schedule.CreateEntry(credential, now, HopName);
-            Publish(entry, now);
-            TimeSpan elapsed = _timeProvider.GetElapsedTime(started);
-            Log.RefreshSucceeded(_logger, HopName, elapsed.TotalMilliseconds, credential.ExpiresOn, entry.RefreshAt);
-
-            Volatile.Write(ref _refresh, null);
-            completion.SetResult(entry);
-        }
-        catch (Exception error)
-        {
-            if (Volatile.Read(ref _disposed) != 0)
-            {
-                error = new ObjectDisposedException(GetType().Name, $"The credential cache for '{HopName}' was disposed while refreshing.");
-            }
-
-            Failure? previous = Volatile.Read(ref _failure);
-            int attempts = (previous?.Attempts ?? 0) + 1;
-            DateTimeOffset nextAttempt = _timeProvider.GetUtcNow() + _schedule.Backoff(attempts);
-            Volatile.Write(ref _failure, new Failure(error, attempts, nextAttempt));
-
-            Entry? cached = Volatile.Read(ref _entry);
-            bool servingCached = cached is not null && _timeProvider.GetUtcNow() < cached.UsableUntil;
-            TimeSpan elapsed = _timeProvider.GetElapsedTime(started);
-            Log.RefreshFailed(_logger, HopName, elapsed.TotalMilliseconds, attempts, nextAttempt, servingCached, error);
-
-            Volatile.Write(ref _refresh, null);
-            completion.SetException(error);
-
-            // A background refresh may have no waiter: observe the fault so it never surfaces as unobserved.
-            _ = completion.Task.Exception;
-        }
-    }
-
-    private void Publish(Entry entry, DateTimeOffset now)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        Volatile.Write(ref _entry, entry);
-        Volatile.Write(ref _failure, null);
-        _lastRefreshedAt = now;
-
-        ITimer? timer = null;
-        if (entry.RefreshAt != DateTimeOffset.MaxValue)
-        {
-            timer = _timeProvider.CreateTimer(
-                static state => ((StaleTimerState)state!).Fire(),
-                new StaleTimerState(this, entry),
-                entry.RefreshAt - now,
-                Timeout.InfiniteTimeSpan);
-        }
-
-        Interlocked.Exchange(ref _staleTimer, timer)?.Dispose();
-        if (Volatile.Read(ref _disposed) != 0)
-        {
-            Interlocked.Exchange(ref _staleTimer, null)?.Dispose();
-        }
-    }
-
     private void MarkStale(Entry entry)
     {
         if (entry.IsFresh)
         {
             Interlocked.CompareExchange(ref _entry, entry.AsStale(), entry);
+        }
+    }
+
+    private ObjectDisposedException CreateDisposedException(Exception? inner) =>
+        new($"The credential cache for '{HopName}' was disposed.", inner);
+
+    /// <summary>Completes a refresh with an error and marks the error observed: a background refresh may have no
+    /// waiter, and its fault must never surface as an unobserved task exception.</summary>
+    private static void Fail(TaskCompletionSource<Entry> completion, Exception error)
+    {
+        if (completion.TrySetException(error))
+        {
+            _ = completion.Task.Exception;
         }
     }
 
@@ -311,9 +232,10 @@ public sealed partial class RefreshAheadCache<TCredential> : ICredentialProvider
     /// <summary>An immutable cached credential with its precomputed instants.</summary>
     internal sealed class Entry
     {
-        public Entry(TCredential value, DateTimeOffset refreshAt, DateTimeOffset usableUntil, bool isFresh)
+        public Entry(TCredential value, DateTimeOffset refreshedAt, DateTimeOffset refreshAt, DateTimeOffset usableUntil, bool isFresh)
         {
             Value = value;
+            RefreshedAt = refreshedAt;
             RefreshAt = refreshAt;
             UsableUntil = usableUntil;
             IsFresh = isFresh;
@@ -321,40 +243,17 @@ public sealed partial class RefreshAheadCache<TCredential> : ICredentialProvider
 
         public TCredential Value { get; }
 
+        public DateTimeOffset RefreshedAt { get; }
+
         public DateTimeOffset RefreshAt { get; }
 
         public DateTimeOffset UsableUntil { get; }
 
+        /// <summary>Gets a value indicating whether refresh-at has not been reached, as far as the timer knows.</summary>
         public bool IsFresh { get; }
 
-        public Entry AsStale() => new(Value, RefreshAt, UsableUntil, isFresh: false);
+        public Entry AsStale() => new(Value, RefreshedAt, RefreshAt, UsableUntil, isFresh: false);
     }
 
     private sealed record Failure(Exception Error, int Attempts, DateTimeOffset NextAttemptAt);
-
-    /// <summary>Holds the cache weakly, so an undisposed cache that nobody references can still be collected.</summary>
-    private sealed class StaleTimerState(RefreshAheadCache<TCredential> cache, Entry entry)
-    {
-        private readonly WeakReference<RefreshAheadCache<TCredential>> _cache = new(cache);
-
-        public void Fire()
-        {
-            if (_cache.TryGetTarget(out RefreshAheadCache<TCredential>? target))
-            {
-                target.MarkStale(entry);
-            }
-        }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Refreshing the credential of {HopName} ({Reason}).")]
-        public static partial void RefreshStarted(ILogger logger, string hopName, RefreshReason reason);
-
-        [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Refreshed the credential of {HopName} in {ElapsedMilliseconds:F1} ms; it expires at {ExpiresOn:O} and will be refreshed from {RefreshAt:O}.")]
-        public static partial void RefreshSucceeded(ILogger logger, string hopName, double elapsedMilliseconds, DateTimeOffset expiresOn, DateTimeOffset refreshAt);
-
-        [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Refreshing the credential of {HopName} failed after {ElapsedMilliseconds:F1} ms (attempt {Attempt}); next attempt not before {NextAttemptAt:O}; still serving the cached credential: {ServingCached}.")]
-        public static partial void RefreshFailed(ILogger logger, string hopName, double elapsedMilliseconds, int attempt, DateTimeOffset nextAttemptAt, bool servingCached, Exception error);
-    }
 }

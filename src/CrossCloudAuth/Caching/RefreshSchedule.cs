@@ -30,7 +30,7 @@ internal sealed class RefreshSchedule
         DateTimeOffset expiresOn = credential.ExpiresOn;
         if (expiresOn == DateTimeOffset.MaxValue)
         {
-            return new RefreshAheadCache<TCredential>.Entry(credential, DateTimeOffset.MaxValue, DateTimeOffset.MaxValue, isFresh: true);
+            return new RefreshAheadCache<TCredential>.Entry(credential, now, DateTimeOffset.MaxValue, DateTimeOffset.MaxValue, isFresh: true);
         }
 
         TimeSpan lifetime = expiresOn - now;
@@ -48,27 +48,34 @@ internal sealed class RefreshSchedule
         DateTimeOffset usableUntil = expiresOn - skew;
         TimeSpan usable = usableUntil - now;
 
+        // lead × (1 + jitter), capped at half the usable lifetime; computed in doubles so that no option value can
+        // overflow a TimeSpan (the cap is always representable).
         TimeSpan lead = Clamp(lifetime * _leadRatio, _minimumLead, _maximumLead);
-        lead += lead * (_jitterRatio * _random());
-        lead = Min(lead, usable / 2);
-        DateTimeOffset refreshAt = usableUntil - lead;
+        double jitteredTicks = lead.Ticks * (1 + (_jitterRatio * _random()));
+        long capTicks = usable.Ticks / 2;
+        DateTimeOffset refreshAt = usableUntil - TimeSpan.FromTicks(jitteredTicks < capTicks ? (long)jitteredTicks : capTicks);
 
         if (credential.RefreshOn is { } hint && hint > now && hint < usableUntil)
         {
             refreshAt = hint;
         }
 
-        return new RefreshAheadCache<TCredential>.Entry(credential, refreshAt, usableUntil, isFresh: true);
+        return new RefreshAheadCache<TCredential>.Entry(credential, now, refreshAt, usableUntil, isFresh: true);
     }
 
     /// <summary>The wait after the <paramref name="attempts"/>-th consecutive failure: exponential, capped, and
     /// jittered downwards by up to a fifth so that a fleet failing together does not retry together.</summary>
+    /// <remarks>Computed in doubles and capped before converting back, so that it cannot overflow whatever the options.</remarks>
     public TimeSpan Backoff(int attempts)
     {
-        double factor = Math.Pow(2, Math.Min(attempts - 1, 30));
-        TimeSpan delay = Min(_backoffInitial * factor, _backoffMaximum);
-        return delay * (1 - (0.2 * _random()));
+        double ticks = _backoffInitial.Ticks * Math.Pow(2, Math.Min(attempts - 1, 62));
+        ticks = Math.Min(ticks, _backoffMaximum.Ticks) * (1 - (0.2 * _random()));
+        return ticks >= TimeSpan.MaxValue.Ticks ? TimeSpan.MaxValue : TimeSpan.FromTicks((long)ticks);
     }
+
+    /// <summary>Adds without overflowing: an instant past <see cref="DateTimeOffset.MaxValue"/> is that value.</summary>
+    public static DateTimeOffset AddSaturating(DateTimeOffset instant, TimeSpan delay) =>
+        DateTimeOffset.MaxValue - instant <= delay ? DateTimeOffset.MaxValue : instant + delay;
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 

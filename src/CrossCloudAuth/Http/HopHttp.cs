@@ -73,28 +73,35 @@ internal static class HopHttp
         Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            byte[] buffer = new byte[Math.Min(maxBytes + 1, 4096)];
-            int total = 0;
-            while (true)
+            return await ReadBoundedAsync(stream, maxBytes, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads a stream to its end, up to <paramref name="maxBytes"/> bytes; does not dispose it.</summary>
+    /// <exception cref="InvalidDataException">The stream holds more.</exception>
+    public static async Task<byte[]> ReadBoundedAsync(Stream stream, int maxBytes, CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[Math.Min(maxBytes + 1, 4096)];
+        int total = 0;
+        while (true)
+        {
+            if (total == buffer.Length)
             {
-                if (total == buffer.Length)
+                if (buffer.Length > maxBytes)
                 {
-                    if (buffer.Length > maxBytes)
-                    {
-                        throw new InvalidDataException($"The response is larger than the {maxBytes} bytes accepted.");
-                    }
-
-                    Array.Resize(ref buffer, (int)Math.Min(maxBytes + 1L, buffer.Length * 2L));
+                    throw new InvalidDataException($"The response is larger than the {maxBytes} bytes accepted.");
                 }
 
-                int read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return buffer.AsSpan(0, total).ToArray();
-                }
-
-                total += read;
+                Array.Resize(ref buffer, (int)Math.Min(maxBytes + 1L, buffer.Length * 2L));
             }
+
+            int read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return buffer.AsSpan(0, total).ToArray();
+            }
+
+            total += read;
         }
     }
 

@@ -8,6 +8,7 @@ internal sealed class GatedCredentialSource : ICredentialProvider<AccessToken>
     private readonly TimeProvider _time;
     private readonly TimeSpan _lifetime;
     private TaskCompletionSource _gate = NewGate();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, TaskCompletionSource> _callSignals = new();
     private int _calls;
     private Exception? _nextError;
 
@@ -25,7 +26,8 @@ internal sealed class GatedCredentialSource : ICredentialProvider<AccessToken>
 
     public int Calls => Volatile.Read(ref _calls);
 
-    public TaskCompletionSource CallStarted { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Completes when the <paramref name="call"/>-th fetch (1-based) has started, even if it already had.</summary>
+    public Task WhenCallStarted(int call) => CallSignal(call).Task;
 
     public TimeSpan Lifetime { get; set; }
 
@@ -38,9 +40,7 @@ internal sealed class GatedCredentialSource : ICredentialProvider<AccessToken>
     public async ValueTask<AccessToken> GetAsync(CancellationToken cancellationToken = default)
     {
         int call = Interlocked.Increment(ref _calls);
-        TaskCompletionSource started = CallStarted;
-        CallStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        started.TrySetResult();
+        CallSignal(call).TrySetResult();
         await _gate.Task.WaitAsync(cancellationToken);
         Exception? error = Interlocked.Exchange(ref _nextError, null);
         if (error is not null)
@@ -51,6 +51,9 @@ internal sealed class GatedCredentialSource : ICredentialProvider<AccessToken>
         TimeSpan lifetime = Lifetime > TimeSpan.Zero ? Lifetime : _lifetime;
         return new AccessToken($"token-{call}", _time.GetUtcNow() + lifetime);
     }
+
+    private TaskCompletionSource CallSignal(int call) =>
+        _callSignals.GetOrAdd(call, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     private static TaskCompletionSource NewGate() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

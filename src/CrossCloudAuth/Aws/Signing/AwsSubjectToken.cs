@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -113,8 +112,40 @@ public static class AwsSubjectToken
             writer.WriteEndObject();
         }
 
-        return Uri.EscapeDataString(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        return PercentEncode(buffer);
     }
+
+    /// <summary>RFC 3986 percent-encoding of UTF-8 bytes (everything but <c>A-Z a-z 0-9 - _ . ~</c>), as
+    /// <see cref="Uri.EscapeDataString(string)"/> does, without the intermediate string.</summary>
+    private static string PercentEncode(ArrayBufferWriter<byte> utf8)
+    {
+        int length = 0;
+        foreach (byte b in utf8.WrittenSpan)
+        {
+            length += IsUnreserved(b) ? 1 : 3;
+        }
+
+        return string.Create(length, utf8, static (chars, bytes) =>
+        {
+            int i = 0;
+            foreach (byte b in bytes.WrittenSpan)
+            {
+                if (IsUnreserved(b))
+                {
+                    chars[i++] = (char)b;
+                }
+                else
+                {
+                    chars[i++] = '%';
+                    chars[i++] = "0123456789ABCDEF"[b >> 4];
+                    chars[i++] = "0123456789ABCDEF"[b & 0xF];
+                }
+            }
+        });
+    }
+
+    private static bool IsUnreserved(byte b) =>
+        b is (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9') or (byte)'-' or (byte)'_' or (byte)'.' or (byte)'~';
 
     private static void WriteHeader(Utf8JsonWriter writer, string key, string value)
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -50,19 +51,28 @@ internal static class SigV4Signer
         string service,
         DateTimeOffset signedAt)
     {
-        (string canonicalHeaders, string signedHeaders) = CanonicalizeHeaders(headers);
-        string canonicalRequest = string.Concat(
-            method.ToUpperInvariant(), "\n",
-            CanonicalPath(uri), "\n",
-            CanonicalQuery(uri.Query), "\n",
-            canonicalHeaders, "\n",
-            signedHeaders, "\n",
-            payloadHash);
+        List<KeyValuePair<string, string>> canonical = CanonicalizeHeaders(headers);
+        string signedHeaders = JoinNames(canonical);
+        string canonicalPath = CanonicalPath(uri);
+        string canonicalQuery = CanonicalQuery(uri.Query);
+
+        // The canonical request is only hashed: build it once, hash its UTF-8 bytes from a pooled buffer.
+        StringBuilder builder = new(256 + canonicalPath.Length + canonicalQuery.Length + (signedHeaders.Length * 2) + SumLengths(canonical));
+        builder.Append(method.ToUpperInvariant()).Append('\n')
+            .Append(canonicalPath).Append('\n')
+            .Append(canonicalQuery).Append('\n');
+        foreach (KeyValuePair<string, string> header in canonical)
+        {
+            builder.Append(header.Key).Append(':').Append(header.Value).Append('\n');
+        }
+
+        builder.Append('\n').Append(signedHeaders).Append('\n').Append(payloadHash);
+        string canonicalRequestHash = HexSha256(builder);
 
         string amzDate = FormatAmzDate(signedAt);
         string dateStamp = amzDate[..8];
         string scope = string.Concat(dateStamp, "/", region, "/", service, "/aws4_request");
-        string stringToSign = string.Concat(Algorithm, "\n", amzDate, "\n", scope, "\n", HexSha256(canonicalRequest));
+        string stringToSign = string.Concat(Algorithm, "\n", amzDate, "\n", scope, "\n", canonicalRequestHash);
 
         string signature = ComputeSignature(secretAccessKey, dateStamp, region, service, stringToSign);
         string authorization = string.Concat(
@@ -175,21 +185,37 @@ internal static class SigV4Signer
         next.Clear();
     }
 
-    private static (string CanonicalHeaders, string SignedHeaders) CanonicalizeHeaders(IEnumerable<KeyValuePair<string, string>> headers)
+    private static List<KeyValuePair<string, string>> CanonicalizeHeaders(IEnumerable<KeyValuePair<string, string>> headers)
     {
-        SortedDictionary<string, string> canonical = new(StringComparer.Ordinal);
+        List<KeyValuePair<string, string>> canonical = [];
         foreach (KeyValuePair<string, string> header in headers)
         {
-            string name = header.Key.Trim().ToLowerInvariant();
-            string value = CollapseSpaces(header.Value);
-            canonical[name] = canonical.TryGetValue(name, out string? existing) ? existing + "," + value : value;
+            canonical.Add(new(header.Key.Trim().ToLowerInvariant(), CollapseSpaces(header.Value)));
         }
 
-        StringBuilder lines = new();
-        StringBuilder names = new();
+        // Stable by name, so repeated names keep their order when joined with commas.
+        KeyValuePair<string, string>[] sorted = [.. canonical.OrderBy(h => h.Key, StringComparer.Ordinal)];
+        canonical.Clear();
+        foreach (KeyValuePair<string, string> header in sorted)
+        {
+            if (canonical.Count > 0 && canonical[^1].Key == header.Key)
+            {
+                canonical[^1] = new(header.Key, canonical[^1].Value + "," + header.Value);
+            }
+            else
+            {
+                canonical.Add(header);
+            }
+        }
+
+        return canonical;
+    }
+
+    private static string JoinNames(List<KeyValuePair<string, string>> canonical)
+    {
+        StringBuilder names = new(canonical.Count * 16);
         foreach (KeyValuePair<string, string> header in canonical)
         {
-            lines.Append(header.Key).Append(':').Append(header.Value).Append('\n');
             if (names.Length > 0)
             {
                 names.Append(';');
@@ -198,7 +224,52 @@ internal static class SigV4Signer
             names.Append(header.Key);
         }
 
-        return (lines.ToString(), names.ToString());
+        return names.ToString();
+    }
+
+    private static int SumLengths(List<KeyValuePair<string, string>> canonical)
+    {
+        int total = 0;
+        foreach (KeyValuePair<string, string> header in canonical)
+        {
+            total += header.Key.Length + header.Value.Length + 2;
+        }
+
+        return total;
+    }
+
+    private static string HexSha256(StringBuilder text)
+    {
+        using IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(1024);
+        try
+        {
+            foreach (ReadOnlyMemory<char> chunk in text.GetChunks())
+            {
+                ReadOnlySpan<char> remaining = chunk.Span;
+                while (!remaining.IsEmpty)
+                {
+                    // Split on char boundaries that never cut a surrogate pair: 256 chars fit 1,024 bytes of UTF-8.
+                    int take = Math.Min(remaining.Length, 256);
+                    if (take < remaining.Length && char.IsHighSurrogate(remaining[take - 1]))
+                    {
+                        take--;
+                    }
+
+                    int written = Encoding.UTF8.GetBytes(remaining[..take], buffer);
+                    hash.AppendData(buffer, 0, written);
+                    remaining = remaining[take..];
+                }
+            }
+
+            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+            hash.GetHashAndReset(digest);
+            return Convert.ToHexStringLower(digest);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static string CollapseSpaces(string value)

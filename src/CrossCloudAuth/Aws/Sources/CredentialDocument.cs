@@ -20,7 +20,13 @@ internal sealed class CredentialDocument
 
     public string? Expiration { get; set; }
 
-    /// <summary>Parses a credential document, rejecting incomplete, failed or already expired ones.</summary>
+    /// <summary>How long temporary credentials (with a token) whose document names no expiry are trusted before they
+    /// are fetched again.</summary>
+    public static readonly TimeSpan AssumedLifetimeWithoutExpiration = TimeSpan.FromMinutes(15);
+
+    /// <summary>Parses a credential document, rejecting incomplete, failed or already expired ones. Temporary
+    /// credentials without an <c>Expiration</c> are given <see cref="AssumedLifetimeWithoutExpiration"/>, so that they
+    /// are fetched again rather than cached forever.</summary>
     /// <exception cref="AuthenticationFailedException">The document is malformed, reports a failure, or has expired.</exception>
     public static AwsCredentials Parse(string json, string hopName, DateTimeOffset now, string fix)
     {
@@ -88,6 +94,11 @@ internal sealed class CredentialDocument
             }
 
             expiresOn = parsed;
+        }
+
+        if (expiresOn is null && !string.IsNullOrEmpty(document.Token))
+        {
+            expiresOn = now + AssumedLifetimeWithoutExpiration;
         }
 
         return new AwsCredentials(document.AccessKeyId, document.SecretAccessKey, document.Token, expiresOn);

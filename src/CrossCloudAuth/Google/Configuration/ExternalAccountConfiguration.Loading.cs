@@ -15,11 +15,17 @@ public sealed partial class ExternalAccountConfiguration
     /// <param name="source">Where the JSON came from, for messages; <c>json</c> when <see langword="null"/>.</param>
     /// <returns>The configuration.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="json"/> is null.</exception>
-    /// <exception cref="CredentialConfigurationException">The JSON is malformed, of another credential type, or a field is missing or of the wrong type.</exception>
+    /// <exception cref="CredentialConfigurationException">The JSON is too large, malformed, of another credential type, or a field is missing or of the wrong type.</exception>
     public static ExternalAccountConfiguration Parse(string json, string? source = null)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return Parse(Encoding.UTF8.GetBytes(json), source ?? "json");
+        source ??= "json";
+        if (json.Length > GoogleDefaults.MaxConfigurationBytes)
+        {
+            throw new CredentialConfigurationException(HopName(source), $"The credential configuration is larger than {GoogleDefaults.MaxConfigurationBytes} characters: it is not an external_account file.");
+        }
+
+        return Parse(Encoding.UTF8.GetBytes(json), source);
     }
 
     /// <summary>Reads a configuration from a stream (at most 256 KiB).</summary>
@@ -36,8 +42,7 @@ public sealed partial class ExternalAccountConfiguration
         byte[] content;
         try
         {
-            using StreamContent wrapper = new(stream);
-            content = await HopHttp.ReadBoundedAsync(wrapper, GoogleDefaults.MaxConfigurationBytes, cancellationToken).ConfigureAwait(false);
+            content = await HopHttp.ReadBoundedAsync(stream, GoogleDefaults.MaxConfigurationBytes, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidDataException error)
         {

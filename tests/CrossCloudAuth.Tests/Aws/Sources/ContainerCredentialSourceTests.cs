@@ -172,6 +172,18 @@ public sealed class ContainerCredentialSourceTests : AwsCredentialSourceContract
         Assert.Contains("pod identity association", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task GetAsync_TemporaryCredentialsWithoutExpiration_AreTrustedForFifteenMinutes()
+    {
+        ArrangePodIdentity();
+        Http.On(HttpMethod.Get, "/v1/credentials", HttpStatusCode.OK,
+            $"{{\"AccessKeyId\":\"{AwsTestData.AccessKeyId}\",\"SecretAccessKey\":\"{AwsTestData.SecretAccessKey}\",\"Token\":\"{AwsTestData.SessionToken}\"}}");
+
+        AwsCredentials credentials = await CreateContainer().GetAsync();
+
+        Assert.Equal(AwsTestData.Now.AddMinutes(15), credentials.ExpiresOn);
+    }
+
     private void ArrangePodIdentity() =>
         Environment.Set("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://169.254.170.23/v1/credentials")
             .Set("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", PodIdentityTokenFile)

@@ -201,6 +201,22 @@ public sealed class ExternalAccountConfigurationTests
     }
 
     [Fact]
+    public async Task LoadAsync_Stream_IsLeftOpen()
+    {
+        using MemoryStream stream = new(Encoding.UTF8.GetBytes(FixtureFiles.Read("eks-irsa-file.json")));
+
+        await ExternalAccountConfiguration.LoadAsync(stream);
+
+        Assert.True(stream.CanRead);
+    }
+
+    [Fact]
+    public void Parse_HugeString_ThrowsConfiguration()
+    {
+        Assert.Throws<CredentialConfigurationException>(() => ExternalAccountConfiguration.Parse(new string(' ', 300 * 1024) + "{}"));
+    }
+
+    [Fact]
     public async Task LoadAsync_HugeStream_ThrowsConfiguration()
     {
         using MemoryStream stream = new(new byte[1024 * 1024]);
