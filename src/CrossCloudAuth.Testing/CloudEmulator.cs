@@ -35,6 +35,7 @@ public sealed partial class CloudEmulator : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, OidcIssuer> _issuers;
     private readonly HttpClient _loopback;
     private readonly CloudEmulatorBuilder _configuration;
+    private Aws.Eks.EksTokenVerifier? _eksTokens;
 
     private CloudEmulator(CloudEmulatorBuilder configuration, EmulatorHost host, HttpClient loopback, FaultInjector faults, RequestLog requests)
     {
@@ -143,6 +144,22 @@ public sealed partial class CloudEmulator : IAsyncDisposable
         return new AwsCredentials(key.AccessKeyId, key.SecretAccessKey, key.SessionToken, key.Expiration);
     }
 
+    /// <summary>
+    /// Checks a <c>k8s-aws-v1.</c> EKS bearer token as an EKS cluster named <paramref name="clusterName"/> would:
+    /// the presigned <c>GetCallerIdentity</c> URL's shape, the signed <c>x-k8s-aws-id</c> header, the 15-minute
+    /// window, then the signature by replaying it against the emulated STS.
+    /// </summary>
+    /// <param name="token">The bearer token.</param>
+    /// <param name="clusterName">The cluster the token must be for.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>Who the cluster would see, or why it would refuse.</returns>
+    public Task<Aws.EksTokenReview> VerifyEksTokenAsync(string token, string clusterName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        ArgumentException.ThrowIfNullOrEmpty(clusterName);
+        return _eksTokens!.VerifyAsync(token, clusterName, cancellationToken);
+    }
+
     /// <summary>Stops the listeners.</summary>
     /// <returns>A task that completes when the emulator has stopped.</returns>
     public async ValueTask DisposeAsync()
@@ -166,6 +183,7 @@ public sealed partial class CloudEmulator : IAsyncDisposable
 
         yield return new ImdsEndpoint(b.InstanceMetadata, instanceRole, b.Clock, instanceAccount);
         yield return new ContainerCredentialsEndpoint(b.ContainerCredentials, containerRole);
+        _eksTokens = new Aws.Eks.EksTokenVerifier(sts, () => AwsStsEndpoint.Authority, b.Clock);
         yield return sts;
         yield return new OidcEndpoint(_issuers);
         foreach (IEmulatedEndpoint google in CreateGoogleEndpoints(jwts, sts))

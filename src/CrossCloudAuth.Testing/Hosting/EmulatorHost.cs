@@ -137,6 +137,16 @@ internal sealed class EmulatorHost : IAsyncDisposable
         {
             context.Abort();
         }
+#pragma warning disable CA1031 // A bug in one emulated service must surface as a 500 the test can see, not a dead connection.
+        catch (Exception ex) when (!context.Response.HasStarted)
+#pragma warning restore CA1031
+        {
+            record.StatusCode = HttpStatusCode.InternalServerError;
+            record.ErrorCode = "EmulatorError";
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            context.Response.ContentType = "text/plain";
+            await context.Response.WriteAsync($"The emulated {endpoint.Service} failed: {ex.GetType().Name}: {ex.Message}", CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <summary>An internal header a service sets to name its error code in the request log; never sent.</summary>

@@ -94,7 +94,7 @@ public sealed class AwsStsAssumeRoleTests
     public async Task AssumeRole_Unsigned_MissingAuthenticationToken()
     {
         await using CloudEmulator cloud = await StartAwsAsync(_clock);
-        using HttpClient http = Http();
+        using HttpClient http = NewHttpClient();
         using var content = new StringContent($"Action=AssumeRole&Version=2011-06-15&RoleArn={TargetRoleArn}&RoleSessionName=s", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded");
 
         StsResponse response = await StsResponse.ReadAsync(await http.PostAsync(cloud.AwsStsEndpoint, content));
@@ -112,7 +112,7 @@ public sealed class AwsStsAssumeRoleTests
 
     internal static async Task<StsResponse> AssumeRoleAsync(CloudEmulator cloud, AwsCredentials caller, string roleArn, string session, string extra = "")
     {
-        using HttpClient http = Http();
+        using HttpClient http = NewHttpClient();
         string form = $"Action=AssumeRole&Version=2011-06-15&RoleArn={Uri.EscapeDataString(roleArn)}&RoleSessionName={session}{extra}";
         using HttpRequestMessage request = await AwsRequests.SignedPostAsync(cloud.AwsStsEndpoint, form, caller, cloud.TimeProvider.GetUtcNow());
         using HttpResponseMessage response = await http.SendAsync(request);

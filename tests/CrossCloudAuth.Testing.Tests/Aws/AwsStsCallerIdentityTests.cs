@@ -66,6 +66,20 @@ public sealed class AwsStsCallerIdentityTests
         response.AssertError(HttpStatusCode.Forbidden, "SignatureDoesNotMatch");
     }
 
+    [Theory]
+    [InlineData("127", HttpStatusCode.OK)]
+    [InlineData("iam", HttpStatusCode.Forbidden)]
+    public async Task GetCallerIdentity_ServiceScope_StsOrTheLoopbackHostLabelGoogleLibrariesDerive(string service, HttpStatusCode expected)
+    {
+        await using CloudEmulator cloud = await StartAwsAsync(_clock);
+        AwsCredentials session = cloud.IssueRoleSession(CiRoleArn);
+        using HttpRequestMessage request = await AwsRequests.SignedPostAsync(cloud.AwsStsEndpoint, AwsRequests.GetCallerIdentityBody, session, _clock.GetUtcNow(), service: service);
+
+        StsResponse response = await SendAsync(request);
+
+        Assert.Equal(expected, response.Status);
+    }
+
     [Fact]
     public async Task GetCallerIdentity_KeyNotIssuedByEmulator_InvalidClientTokenId()
     {
@@ -239,7 +253,7 @@ public sealed class AwsStsCallerIdentityTests
 
     private static async Task<StsResponse> SendAsync(HttpRequestMessage request)
     {
-        using HttpClient http = Http();
+        using HttpClient http = NewHttpClient();
         using HttpResponseMessage response = await http.SendAsync(request);
         return await StsResponse.ReadAsync(response);
     }

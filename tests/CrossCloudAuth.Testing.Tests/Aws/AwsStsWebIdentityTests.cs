@@ -166,7 +166,7 @@ public sealed class AwsStsWebIdentityTests
 
     internal static async Task<StsResponse> AssumeAsync(CloudEmulator cloud, string roleArn, string token, string session = "test-session", string? extra = null)
     {
-        using HttpClient http = Http();
+        using HttpClient http = NewHttpClient();
         var form = new Dictionary<string, string>
         {
             ["Action"] = "AssumeRoleWithWebIdentity",

@@ -15,7 +15,7 @@ public sealed class ImdsTests
     public async Task SecurityCredentials_WithSessionToken_ReturnsRoleSessionThatVerifiesAtSts()
     {
         await using CloudEmulator cloud = await StartAwsAsync(_clock);
-        using HttpClient http = Http();
+        using HttpClient http = NewHttpClient();
         string token = await PutTokenAsync(http, cloud, "300");
 
         string role = await GetTextAsync(http, cloud, "latest/meta-data/iam/security-credentials/", token);
@@ -37,7 +37,7 @@ public sealed class ImdsTests
     public async Task SecurityCredentials_SameUntilFifteenMinutesBeforeExpiry_ThenRotated()
     {
         await using CloudEmulator cloud = await StartAwsAsync(_clock);
-        using HttpClient http = Http();
+        using HttpClient http = NewHttpClient();
         string token = await PutTokenAsync(http, cloud, "21600");
         string path = "latest/meta-data/iam/security-credentials/node-role";
 
@@ -59,7 +59,7 @@ public sealed class ImdsTests
     public async Task PutToken_TtlMissingOrOutOfRange_BadRequest(string? ttl)
     {
         await using CloudEmulator cloud = await StartAwsAsync(_clock);
-        using HttpClient http = Http();
+        using HttpClient http = NewHttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(cloud.InstanceMetadataEndpoint, "latest/api/token"));
         if (ttl is not null)
         {
@@ -75,7 +75,7 @@ public sealed class ImdsTests
     public async Task Get_WithoutToken_Unauthorized()
     {
         await using CloudEmulator cloud = await StartAwsAsync(_clock);
-        using HttpClient http = Http();
+        using HttpClient http = NewHttpClient();
 
         using HttpResponseMessage response = await http.GetAsync(new Uri(cloud.InstanceMetadataEndpoint, "latest/meta-data/placement/region"));
 
@@ -86,7 +86,7 @@ public sealed class ImdsTests
     public async Task Get_WithoutToken_ImdsV1Allowed_Answers()
     {
         await using CloudEmulator cloud = await StartAwsAsync(_clock, b => b.ConfigureInstanceMetadata(m => m.AllowImdsV1()));
-        using HttpClient http = Http();
+        using HttpClient http = NewHttpClient();
 
         string region = await http.GetStringAsync(new Uri(cloud.InstanceMetadataEndpoint, "latest/meta-data/placement/region"));
 
@@ -97,7 +97,7 @@ public sealed class ImdsTests
     public async Task Get_ExpiredSessionToken_Unauthorized()
     {
         await using CloudEmulator cloud = await StartAwsAsync(_clock);
-        using HttpClient http = Http();
+        using HttpClient http = NewHttpClient();
         string token = await PutTokenAsync(http, cloud, "300");
         _clock.Advance(TimeSpan.FromSeconds(301));
 
@@ -112,7 +112,7 @@ public sealed class ImdsTests
     public async Task Placement_AndIdentityDocument_DescribeTheInstance()
     {
         await using CloudEmulator cloud = await StartAwsAsync(_clock);
-        using HttpClient http = Http();
+        using HttpClient http = NewHttpClient();
         string token = await PutTokenAsync(http, cloud, "60");
 
         Assert.Equal("us-east-2b", await GetTextAsync(http, cloud, "latest/meta-data/placement/availability-zone", token));
@@ -126,7 +126,7 @@ public sealed class ImdsTests
     public async Task ContainerCredentials_AuthorizationChecked()
     {
         await using CloudEmulator cloud = await StartAwsAsync(_clock);
-        using HttpClient http = Http();
+        using HttpClient http = NewHttpClient();
 
         using HttpResponseMessage missing = await http.GetAsync(cloud.ContainerCredentialsUri);
         using var wrongRequest = new HttpRequestMessage(HttpMethod.Get, cloud.ContainerCredentialsUri);

@@ -15,7 +15,7 @@ public sealed class FaultInjectionTests
     {
         await using CloudEmulator cloud = await StartAwsAsync(_clock);
         FaultRule rule = cloud.Faults.Add(EmulatedService.InstanceMetadata, Fault.Status(HttpStatusCode.ServiceUnavailable, retryAfter: TimeSpan.FromSeconds(2)), times: 2);
-        using HttpClient http = Http();
+        using HttpClient http = NewHttpClient();
 
         HttpResponseMessage[] responses = [await PutTokenAsync(http, cloud), await PutTokenAsync(http, cloud), await PutTokenAsync(http, cloud)];
 
@@ -31,7 +31,7 @@ public sealed class FaultInjectionTests
     {
         await using CloudEmulator cloud = await StartAwsAsync(_clock, b => b.ConfigureInstanceMetadata(m => m.AllowImdsV1()));
         cloud.Faults.Add(EmulatedService.InstanceMetadata, Fault.Status(HttpStatusCode.InternalServerError), pathContains: "/security-credentials/");
-        using HttpClient http = Http();
+        using HttpClient http = NewHttpClient();
 
         using HttpResponseMessage region = await http.GetAsync(new Uri(cloud.InstanceMetadataEndpoint, "latest/meta-data/placement/region"));
         using HttpResponseMessage credentials = await http.GetAsync(new Uri(cloud.InstanceMetadataEndpoint, "latest/meta-data/iam/security-credentials/node-role"));
@@ -48,7 +48,7 @@ public sealed class FaultInjectionTests
             await using CloudEmulator cloud = await StartAwsAsync(_clock);
             cloud.Faults.UseSeed(42);
             cloud.Faults.Add(EmulatedService.InstanceMetadata, Fault.Status(HttpStatusCode.TooManyRequests), probability: 0.5);
-            using HttpClient http = Http();
+            using HttpClient http = NewHttpClient();
             int faults = 0;
             for (int i = 0; i < 20; i++)
             {
@@ -71,7 +71,7 @@ public sealed class FaultInjectionTests
     {
         await using CloudEmulator cloud = await StartAwsAsync(_clock);
         cloud.Faults.Add(EmulatedService.Oidc, Fault.MalformedBody(), times: 1);
-        using HttpClient http = Http();
+        using HttpClient http = NewHttpClient();
 
         using HttpResponseMessage response = await http.GetAsync(cloud.GetOidcIssuer("eks").JwksUri);
         string body = await response.Content.ReadAsStringAsync();
@@ -85,7 +85,7 @@ public sealed class FaultInjectionTests
     {
         await using CloudEmulator cloud = await StartAwsAsync(_clock);
         cloud.Faults.Add(EmulatedService.Oidc, Fault.TruncatedBody(), times: 1);
-        using HttpClient http = Http();
+        using HttpClient http = NewHttpClient();
 
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.GetStringAsync(cloud.GetOidcIssuer("eks").JwksUri));
     }
@@ -95,7 +95,7 @@ public sealed class FaultInjectionTests
     {
         await using CloudEmulator cloud = await StartAwsAsync(_clock);
         cloud.Faults.Add(EmulatedService.AwsSts, Fault.OversizedBody(2 * 1024 * 1024), times: 1);
-        using HttpClient http = Http();
+        using HttpClient http = NewHttpClient();
 
         using HttpResponseMessage response = await http.PostAsync(cloud.AwsStsEndpoint, new StringContent(""), CancellationToken.None);
         byte[] body = await response.Content.ReadAsByteArrayAsync();
@@ -109,7 +109,7 @@ public sealed class FaultInjectionTests
     {
         await using CloudEmulator cloud = await StartAwsAsync(_clock);
         cloud.Faults.Add(EmulatedService.GoogleSts, Fault.DropConnection(), times: 1);
-        using HttpClient http = Http();
+        using HttpClient http = NewHttpClient();
 
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.PostAsync(cloud.GoogleStsTokenUri, new StringContent("")));
         Assert.Null(cloud.Requests.For(EmulatedService.GoogleSts).Single().StatusCode);
@@ -130,7 +130,7 @@ public sealed class FaultInjectionTests
     {
         CloudEmulator cloud = await StartAwsAsync(_clock);
         cloud.Faults.Add(EmulatedService.AwsSts, Fault.Hang(), times: 1);
-        using HttpClient http = Http();
+        using HttpClient http = NewHttpClient();
         Task<HttpResponseMessage> pending = http.PostAsync(cloud.AwsStsEndpoint, new StringContent(""));
         while (cloud.Requests.Count == 0)
         {
@@ -147,7 +147,7 @@ public sealed class FaultInjectionTests
     {
         await using CloudEmulator cloud = await StartAwsAsync(_clock);
         cloud.Faults.Add(EmulatedService.InstanceMetadata, Fault.Delay(TimeSpan.FromMilliseconds(50)), times: 1);
-        using HttpClient http = Http();
+        using HttpClient http = NewHttpClient();
 
         using HttpResponseMessage response = await PutTokenAsync(http, cloud);
 

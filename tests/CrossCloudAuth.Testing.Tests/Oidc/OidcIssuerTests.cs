@@ -14,7 +14,7 @@ public sealed class OidcIssuerTests
     {
         await using CloudEmulator cloud = await StartAwsAsync(_clock);
         OidcIssuer issuer = cloud.GetOidcIssuer("eks");
-        using HttpClient http = Http();
+        using HttpClient http = NewHttpClient();
 
         using JsonDocument discovery = JsonDocument.Parse(await http.GetStringAsync(issuer.DiscoveryUri));
         using JsonDocument jwks = JsonDocument.Parse(await http.GetStringAsync(discovery.RootElement.GetProperty("jwks_uri").GetString()));

@@ -10,12 +10,12 @@ internal static class AwsRequests
 {
     public const string GetCallerIdentityBody = "Action=GetCallerIdentity&Version=2011-06-15";
 
-    public static async Task<HttpRequestMessage> SignedPostAsync(Uri endpoint, string form, AwsCredentials credentials, DateTimeOffset signedAt, string region = "us-east-1")
+    public static async Task<HttpRequestMessage> SignedPostAsync(Uri endpoint, string form, AwsCredentials credentials, DateTimeOffset signedAt, string region = "us-east-1", string service = "sts")
     {
         byte[] body = System.Text.Encoding.UTF8.GetBytes(form);
         var signing = new AWSSigningRequest { HttpMethod = HttpMethod.Post, RequestUri = endpoint, Content = body };
         signing.Headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8";
-        AWSSigningResult result = await AWSSigV4Signer.SignAsync(signing, Parameters(credentials, signedAt, region), CancellationToken.None);
+        AWSSigningResult result = await AWSSigV4Signer.SignAsync(signing, Parameters(credentials, signedAt, region, service), CancellationToken.None);
         var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
         foreach ((string name, string value) in result.Headers)
@@ -38,17 +38,17 @@ internal static class AwsRequests
             RequestUri = new Uri(endpoint, "?Action=GetCallerIdentity&Version=2011-06-15"),
         };
         signing.Headers["x-k8s-aws-id"] = clusterName;
-        PresignResult result = await AWSSigV4Signer.PresignAsync(signing, Parameters(credentials, signedAt, "us-east-1"), TimeSpan.FromSeconds(60), CancellationToken.None);
+        PresignResult result = await AWSSigV4Signer.PresignAsync(signing, Parameters(credentials, signedAt, "us-east-1", "sts"), TimeSpan.FromSeconds(60), CancellationToken.None);
         return (result.Uri, result.SignedHeaders);
     }
 
-    private static AWSSigV4Parameters Parameters(AwsCredentials credentials, DateTimeOffset signedAt, string region) => new()
+    private static AWSSigV4Parameters Parameters(AwsCredentials credentials, DateTimeOffset signedAt, string region, string service) => new()
     {
         Credentials = credentials.SessionToken is null
             ? new BasicAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey)
             : new SessionAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken),
         Region = RegionEndpoint.GetBySystemName(region),
-        Service = "sts",
+        Service = service,
         SignedAt = signedAt.UtcDateTime,
     };
 }

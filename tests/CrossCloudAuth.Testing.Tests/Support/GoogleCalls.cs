@@ -48,7 +48,7 @@ internal static class GoogleCalls
 
     public static async Task<JsonResponse> ExchangeAsync(CloudEmulator cloud, string audience, string subjectToken, string subjectTokenType, string? scope = CloudPlatform, string grantType = "urn:ietf:params:oauth:grant-type:token-exchange")
     {
-        using HttpClient http = TestClouds.Http();
+        using HttpClient http = TestClouds.NewHttpClient();
         var form = new Dictionary<string, string>
         {
             ["grant_type"] = grantType,
@@ -119,7 +119,7 @@ internal static class GoogleCalls
 
     public static async Task<JsonResponse> GenerateAccessTokenAsync(CloudEmulator cloud, string email, string? bearer, string body = """{"scope":["https://www.googleapis.com/auth/cloud-platform"]}""")
     {
-        using HttpClient http = TestClouds.Http();
+        using HttpClient http = TestClouds.NewHttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, cloud.ServiceAccountImpersonationUri(email))
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
@@ -135,7 +135,7 @@ internal static class GoogleCalls
 
     public static async Task<(HttpStatusCode Status, string Body, string? ContentType)> GetAsync(Uri url, string? bearer)
     {
-        using HttpClient http = TestClouds.Http();
+        using HttpClient http = TestClouds.NewHttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (bearer is not null)
         {
@@ -148,7 +148,7 @@ internal static class GoogleCalls
 
     public static async Task<JsonResponse> PostJsonAsync(Uri url, string? bearer, string json)
     {
-        using HttpClient http = TestClouds.Http();
+        using HttpClient http = TestClouds.NewHttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         if (bearer is not null)
         {

@@ -77,5 +77,5 @@ internal static class TestClouds
             extra?.Invoke(b);
         });
 
-    public static HttpClient Http() => new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
+    public static HttpClient NewHttpClient() => new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
 }

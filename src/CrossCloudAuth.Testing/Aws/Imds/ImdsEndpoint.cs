@@ -79,7 +79,19 @@ internal sealed class ImdsEndpoint(InstanceMetadataBuilder options, RoleCredenti
         }
 
         string token = "AQAEA" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(42)).Replace('/', '_').Replace('+', '-');
-        _sessions[token] = clock.GetUtcNow().AddSeconds(ttl);
+        DateTimeOffset now = clock.GetUtcNow();
+        if (_sessions.Count > 10_000)
+        {
+            foreach ((string old, DateTimeOffset expires) in _sessions)
+            {
+                if (expires <= now)
+                {
+                    _sessions.TryRemove(old, out _);
+                }
+            }
+        }
+
+        _sessions[token] = now.AddSeconds(ttl);
         return Text(token).WithHeader(TokenTtlHeader, ttlText);
     }
 

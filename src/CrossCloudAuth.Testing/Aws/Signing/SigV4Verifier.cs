@@ -125,7 +125,7 @@ internal sealed class SigV4Verifier(AwsIdentityStore store, TimeProvider clock, 
             return Fail(StsError.SignatureDoesNotMatch($"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{scopeDate}' != '{signedAt:yyyyMMdd}', from '{Format(signedAt)}'."));
         }
 
-        if (scopeService != service)
+        if (scopeService != service && scopeService != LoopbackServiceName(request))
         {
             return Fail(StsError.SignatureDoesNotMatch($"Credential should be scoped to correct service: '{service}'. "));
         }
@@ -197,6 +197,23 @@ internal sealed class SigV4Verifier(AwsIdentityStore store, TimeProvider clock, 
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>
+    /// Google's auth libraries derive the SigV4 service name from the first label of the STS host
+    /// (<c>sts.us-east-1.amazonaws.com</c> → <c>sts</c>); pointed at the emulator's loopback address they sign
+    /// with <c>127</c> or <c>localhost</c>. That label is accepted for loopback hosts only; the signature is still
+    /// verified in full with it.
+    /// </summary>
+    private static string? LoopbackServiceName(EmulatorRequest request)
+    {
+        string? host = request.Header("host");
+        if (host is null || !Uri.TryCreate("http://" + host, UriKind.Absolute, out Uri? uri) || !uri.IsLoopback)
+        {
+            return null;
+        }
+
+        return uri.Host.Split('.')[0];
     }
 
     private static IEnumerable<string> PayloadHashes(EmulatorRequest request, bool presigned)

@@ -38,6 +38,18 @@ internal sealed class GoogleTokenStore(TimeProvider clock)
 
     private GoogleToken Add(GoogleToken token)
     {
+        if (_tokens.Count > 10_000)
+        {
+            DateTimeOffset cutoff = clock.GetUtcNow() - TimeSpan.FromHours(1);
+            foreach ((string value, GoogleToken old) in _tokens)
+            {
+                if (old.ExpiresAt < cutoff)
+                {
+                    _tokens.TryRemove(value, out _);
+                }
+            }
+        }
+
         _tokens[token.Value] = token;
         return token;
     }
