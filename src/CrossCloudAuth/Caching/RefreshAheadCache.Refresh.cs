@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 
@@ -44,18 +45,22 @@ public sealed partial class RefreshAheadCache<TCredential>
         }
         else
         {
+            // A refresh started by another hop's refresh (impersonation needing a new federated token) is that
+            // refresh's child span; one started by an application request is a root span of its own.
+            ActivityContext parent = ParentRefreshContext();
+
             // Run on the thread pool without the caller's execution context: the refresh belongs to the cache, not to
             // whichever request happened to trigger it (its activity, its logging scope, its async locals).
             // SuppressFlow throws when the flow is already suppressed, so only suppress it when it is not.
             if (ExecutionContext.IsFlowSuppressed())
             {
-                _ = Task.Run(() => RefreshAsync(completion, reason));
+                _ = Task.Run(() => RefreshAsync(completion, reason, parent));
             }
             else
             {
                 using (ExecutionContext.SuppressFlow())
                 {
-                    _ = Task.Run(() => RefreshAsync(completion, reason));
+                    _ = Task.Run(() => RefreshAsync(completion, reason, parent));
                 }
             }
         }
@@ -71,9 +76,10 @@ public sealed partial class RefreshAheadCache<TCredential>
     /// <paramref name="completion"/> being completed and the in-flight refresh being released, so the cache can
     /// never be left waiting on a refresh that is gone.</summary>
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Every refresh fault is recorded, logged and handed to the waiters; none may escape to the thread pool.")]
-    private async Task RefreshAsync(TaskCompletionSource<Entry> completion, RefreshReason reason)
+    private async Task RefreshAsync(TaskCompletionSource<Entry> completion, RefreshReason reason, ActivityContext parent)
     {
         long started = _timeProvider.GetTimestamp();
+        using Activity? activity = StartActivity(reason, parent);
         LogSafely(static (cache, reason) => Log.RefreshStarted(cache._logger, cache.HopName, reason), reason);
 
         Entry? entry = null;
@@ -95,6 +101,7 @@ public sealed partial class RefreshAheadCache<TCredential>
             Release(completion);
             completion.TrySetResult(entry);
             TimeSpan elapsed = _timeProvider.GetElapsedTime(started);
+            RecordSuccess(activity, reason, elapsed, entry);
             LogSafely(
                 static (cache, state) => Log.RefreshSucceeded(cache._logger, cache.HopName, state.elapsed.TotalMilliseconds, state.entry.Value.ExpiresOn, state.entry.RefreshAt),
                 (entry, elapsed));
@@ -106,6 +113,7 @@ public sealed partial class RefreshAheadCache<TCredential>
             // Disposal is not a refresh failure: nothing to record or retry, only waiters to release.
             Release(completion);
             Fail(completion, CreateDisposedException(error));
+            activity?.SetTag(Diagnostics.Telemetry.OutcomeTag, "disposed");
             return;
         }
 
@@ -123,6 +131,7 @@ public sealed partial class RefreshAheadCache<TCredential>
         Entry? cached = Volatile.Read(ref _entry);
         bool servingCached = cached is not null && failedAt < cached.UsableUntil;
         TimeSpan failedAfter = _timeProvider.GetElapsedTime(started);
+        RecordFailure(activity, reason, failedAfter, error, servingCached);
         LogSafely(
             static (cache, state) => Log.RefreshFailed(cache._logger, cache.HopName, state.failedAfter.TotalMilliseconds, state.failure.Attempts, state.failure.NextAttemptAt, state.servingCached, state.failure.Error),
             (failure, failedAfter, servingCached));

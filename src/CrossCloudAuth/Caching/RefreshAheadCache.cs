@@ -1,3 +1,4 @@
+using CrossCloudAuth.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -24,7 +25,7 @@ namespace CrossCloudAuth.Caching;
 /// the backoff has passed later callers get it at once instead of calling upstream again.</para>
 /// <para>This type is thread-safe. It does not own or dispose its source.</para>
 /// </remarks>
-public sealed partial class RefreshAheadCache<TCredential> : ICredentialProvider<TCredential>, IDisposable
+public sealed partial class RefreshAheadCache<TCredential> : ICredentialProvider<TCredential>, IDisposable, IObservableCache
     where TCredential : class, IExpiringCredential
 {
     private readonly ICredentialProvider<TCredential> _source;
@@ -32,6 +33,7 @@ public sealed partial class RefreshAheadCache<TCredential> : ICredentialProvider
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _disposal = new();
     private readonly RefreshSchedule _schedule;
+    private readonly long _registration;
 
     // Written with Volatile/Interlocked only. The entry is replaced, never mutated.
     private Entry? _entry;
@@ -71,6 +73,7 @@ public sealed partial class RefreshAheadCache<TCredential> : ICredentialProvider
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _schedule = new RefreshSchedule(options, random ?? Random.Shared.NextDouble);
+        _registration = CacheRegistry.Register(this);
     }
 
     /// <inheritdoc />
@@ -133,6 +136,7 @@ public sealed partial class RefreshAheadCache<TCredential> : ICredentialProvider
 
         Volatile.Write(ref _entry, null);
         Interlocked.Exchange(ref _staleTimer, null)?.Dispose();
+        CacheRegistry.Unregister(_registration);
 
         // Release the waiters first, so that they do not depend on the source honouring its cancellation.
         TaskCompletionSource<Entry>? refresh = Volatile.Read(ref _refresh);
@@ -164,11 +168,13 @@ public sealed partial class RefreshAheadCache<TCredential> : ICredentialProvider
                 }
             }
 
+            ClockCheck.CountSlowHit();
             return new ValueTask<TCredential>(entry.Value);
         }
 
         // Nothing usable: everybody waits for the one refresh. Read the refresh before the failure: a refresh
         // records its failure before it clears itself, so a cleared refresh means the failure is visible.
+        CountWait();
         Task<Entry>? refresh = Volatile.Read(ref _refresh)?.Task;
         if (refresh is null)
         {

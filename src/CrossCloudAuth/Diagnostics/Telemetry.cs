@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Reflection;
+using CrossCloudAuth.Caching;
+
+namespace CrossCloudAuth.Diagnostics;
+
+/// <summary>
+/// The library's meter, instruments and activity source. Everything here runs on refresh paths and in listener
+/// callbacks, never on a cache hit: hits are counted by <see cref="ClockCheck"/>'s per-thread counter and published
+/// through an observable counter.
+/// </summary>
+internal static class Telemetry
+{
+    public const string HopTag = "crosscloudauth.hop";
+    public const string ReasonTag = "crosscloudauth.refresh.reason";
+    public const string OutcomeTag = "crosscloudauth.refresh.outcome";
+    public const string StateTag = "crosscloudauth.cache.state";
+    public const string ExpiresOnTag = "crosscloudauth.credential.expires_on";
+    public const string ErrorTypeTag = "error.type";
+
+    public const string Success = "success";
+    public const string Failure = "failure";
+
+    private static readonly string? s_version = typeof(Telemetry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+
+    public static readonly ActivitySource ActivitySource = new(CrossCloudAuthDiagnostics.ActivitySourceName, s_version);
+
+    public static readonly Meter Meter = new(CrossCloudAuthDiagnostics.MeterName, s_version);
+
+    public static readonly Counter<long> Refreshes = Meter.CreateCounter<long>(
+        "crosscloudauth.credential.refreshes",
+        unit: "{refresh}",
+        description: "Refreshes of a hop's credential (one upstream call each), by outcome.");
+
+    public static readonly Histogram<double> RefreshDuration = Meter.CreateHistogram(
+        "crosscloudauth.credential.refresh.duration",
+        unit: "s",
+        description: "How long a hop's refresh took, upstream hops included.",
+        tags: null,
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+
+    public static readonly Counter<long> RefreshFailures = Meter.CreateCounter<long>(
+        "crosscloudauth.credential.refresh.failures",
+        unit: "{failure}",
+        description: "Failed refreshes of a hop's credential, by error type.");
+
+    public static readonly Counter<long> Waits = Meter.CreateCounter<long>(
+        "crosscloudauth.cache.waits",
+        unit: "{call}",
+        description: "Calls that found no usable credential and waited for a refresh (or got its error).");
+
+    public static readonly ObservableCounter<long> Hits = Meter.CreateObservableCounter(
+        "crosscloudauth.cache.hits",
+        ClockCheck.ReportedHits,
+        unit: "{call}",
+        description: "Calls served from a cache without waiting, all hops together; counted per thread and published in batches of up to 1024 hits.");
+
+    public static readonly ObservableGauge<double> TimeToExpiry = Meter.CreateObservableGauge(
+        "crosscloudauth.credential.time_to_expiry",
+        CacheRegistry.ObserveTimeToExpiry,
+        unit: "s",
+        description: "Seconds until the cached credential of each hop expires (the soonest when a hop has several caches); negative once expired.");
+
+    public static TagList Tags(string hopName) => new() { { HopTag, hopName } };
+}
