@@ -1,5 +1,6 @@
-// Lists a Cloud Storage bucket and downloads an object over the JSON REST API, with the workload's federated
-// identity added by CrossCloudAuth's GoogleBearerTokenHandler.
+// Lists a Cloud Storage bucket and downloads an object over the JSON REST API, the way an application wires it:
+// services.AddGoogleFromAwsIdentity() registers the federated credential, and an IHttpClientFactory client carries
+// its token through GoogleBearerTokenHandler.
 //
 //   dotnet run --project samples/GcsClient                                  the emulator's EKS pod (flow F1)
 //   dotnet run --project samples/GcsClient -- --real BUCKET [OBJECT]        GOOGLE_APPLICATION_CREDENTIALS (any external_account file)
@@ -9,6 +10,7 @@ using CrossCloudAuth.Google;
 using CrossCloudAuth.Http;
 using CrossCloudAuth.Platform;
 using CrossCloudAuth.Samples.Quickstart;
+using Microsoft.Extensions.DependencyInjection;
 
 bool real = args.Contains("--real") || Environment.GetEnvironmentVariable("CROSSCLOUDAUTH_REAL") is "1" or "true";
 string[] positional = [.. args.Where(a => !a.StartsWith("--", StringComparison.Ordinal))];
@@ -16,25 +18,28 @@ string[] positional = [.. args.Where(a => !a.StartsWith("--", StringComparison.O
 EmulatedWorld? world = real ? null : await EmulatedWorld.StartAsync();
 try
 {
-    ISystemEnvironment environment = world is null ? SystemEnvironment.Instance : world.EksPod;
-    Uri storageEndpoint = world?.Cloud.StorageEndpoint ?? new Uri("https://storage.googleapis.com/");
     string bucket = positional.ElementAtOrDefault(0) ?? (real ? throw new ArgumentException("Usage: GcsClient --real BUCKET [OBJECT]") : World.AppBucket);
 
-    // 1. The credential: GOOGLE_APPLICATION_CREDENTIALS → STS → impersonation, every hop cached.
-    using GoogleFederatedCredential credential = await GoogleFederatedCredential.FromEnvironmentAsync(o =>
+    var services = new ServiceCollection();
+    if (world is not null)
     {
-        o.Scopes = ["https://www.googleapis.com/auth/devstorage.read_only"];
+        // The emulated EKS pod's environment (its GOOGLE_APPLICATION_CREDENTIALS); the real one otherwise.
+        services.AddSingleton<ISystemEnvironment>(world.EksPod);
+    }
+
+    // GOOGLE_APPLICATION_CREDENTIALS → STS → impersonation, every hop cached; validated at first resolution.
+    services.AddGoogleFromAwsIdentity(o =>
+    {
+        o.Scopes.Add("https://www.googleapis.com/auth/devstorage.read_only");
         o.AllowNonStandardEndpoints = !real; // the emulator's loopback URLs; never set for real configurations
-    }, environment);
+    });
+    services.AddHttpClient("gcs", c => c.BaseAddress = world?.Cloud.StorageEndpoint ?? new Uri("https://storage.googleapis.com/"))
+        .AddHttpMessageHandler<GoogleBearerTokenHandler>();
 
-    // 2. A plain HttpClient whose requests carry the bearer token (and x-goog-user-project when configured).
-    using var storage = new HttpClient(new GoogleBearerTokenHandler(credential, new GoogleBearerTokenHandlerOptions { AllowHttpToLoopback = !real })
-    {
-        InnerHandler = new SocketsHttpHandler(),
-    })
-    { BaseAddress = storageEndpoint };
+    await using ServiceProvider provider = services.BuildServiceProvider();
+    HttpClient storage = provider.GetRequiredService<IHttpClientFactory>().CreateClient("gcs");
 
-    // 3. List (following pages), then download one object.
+    // List (following pages), then download one object.
     var names = new List<string>();
     string? pageToken = null;
     do
@@ -61,6 +66,7 @@ try
         Console.WriteLine($"downloaded gs://{bucket}/{objectName} ({content.Length} B) to {file}");
     }
 
+    GoogleFederatedCredential credential = provider.GetRequiredService<GoogleFederatedCredential>();
     AccessToken token = await credential.GetAsync();
     Console.WriteLine($"as {credential.ServiceAccountEmail ?? "the federated identity"}; token expires {token.ExpiresOn:u}");
     return 0;
