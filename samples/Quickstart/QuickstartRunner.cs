@@ -61,6 +61,7 @@ public static class QuickstartRunner
             await output.WriteLineAsync($"{r.Id,-5} {r.Outcome,-8} {(r.Outcome == "skipped" ? "-" : Ms(r.Elapsed)),15}  {(r.Outcome == "skipped" ? "-" : r.Hops.Count.ToString(CultureInfo.InvariantCulture))}");
         }
 
+        await output.WriteLineAsync("(cold: new credential objects, empty caches, every hop on the wire; the first flow also pays the process's JIT warm-up)");
         if (results.Any(r => r.Outcome == "failed"))
         {
             await output.WriteLineAsync($"FAILED: {string.Join(", ", results.Where(r => r.Outcome == "failed").Select(r => r.Id))} (see the hop and the fix above).");
