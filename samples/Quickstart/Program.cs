@@ -7,4 +7,18 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 
-return await QuickstartRunner.RunAsync(args, Console.Out, cancel.Token);
+try
+{
+    return await QuickstartRunner.RunAsync(args, Console.Out, cancel.Token);
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    Console.Error.WriteLine("Cancelled.");
+    return 130;
+}
+catch (Exception e)
+{
+    // The emulator could not start or the layout could not be written: say what and where.
+    Console.Error.WriteLine($"The quickstart could not run: {e.GetType().Name}: {e.Message}");
+    return 1;
+}

@@ -105,8 +105,9 @@ public static class QuickstartRunner
             {
                 lines = await flow.RunAsync(context);
             }
-            catch (Exception e) when (e is CrossCloudAuthException or AmazonServiceException or HttpRequestException or IOException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
+                // Any failure is reported with its hop and the flows go on; only the user's Ctrl+C stops the run.
                 error = e;
             }
 
