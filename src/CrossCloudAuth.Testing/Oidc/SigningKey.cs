@@ -61,12 +61,23 @@ internal sealed class SigningKey : IDisposable
         var header = new JsonObject { ["alg"] = "RS256", ["kid"] = keyIdOverride ?? KeyId, ["typ"] = "JWT" };
         string signingInput = Base64Url.Encode(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." +
             Base64Url.Encode(Encoding.UTF8.GetBytes(payload.ToJsonString()));
-        byte[] signature = _rsa.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        byte[] signature;
+        lock (_rsa)
+        {
+            // Pooled keys are shared by every emulator in the process; RSA instances promise no thread safety.
+            signature = _rsa.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        }
+
         return signingInput + "." + Base64Url.Encode(signature);
     }
 
-    public bool Verify(string signingInput, byte[] signature) =>
-        _rsa.VerifyData(Encoding.ASCII.GetBytes(signingInput), signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+    public bool Verify(string signingInput, byte[] signature)
+    {
+        lock (_rsa)
+        {
+            return _rsa.VerifyData(Encoding.ASCII.GetBytes(signingInput), signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        }
+    }
 
     /// <summary>Verifies with a public JWK as fetched from a JWKS document.</summary>
     public static bool Verify(JsonElement jwk, string signingInput, byte[] signature)
