@@ -17,7 +17,7 @@ for project in src/*/*.csproj; do
     echo '#nullable enable'
     {
       grep -v '^#nullable enable$' "$unshipped" || true
-      [ -n "$added" ] && printf '%s\n' "$added"
+      [ -z "$added" ] || printf '%s\n' "$added"
     } | grep -v '^$' | sort -u | { if [ -n "$removed" ]; then grep -vxF -f <(printf '%s\n' "$removed"); else cat; fi; }
   } > "$log.api"
   mv "$log.api" "$unshipped"

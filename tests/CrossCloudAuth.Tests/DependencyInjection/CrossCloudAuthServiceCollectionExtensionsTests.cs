@@ -2,7 +2,9 @@ using CrossCloudAuth.DependencyInjection;
 using CrossCloudAuth.Diagnostics;
 using CrossCloudAuth.Google;
 using CrossCloudAuth.Google.Apis;
+using CrossCloudAuth.Aws;
 using CrossCloudAuth.Http;
+using CrossCloudAuth.Tests.TestDoubles;
 using Google.Apis.Auth.OAuth2;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,6 +14,17 @@ namespace CrossCloudAuth.Tests.DependencyInjection;
 
 public sealed class CrossCloudAuthServiceCollectionExtensionsTests
 {
+    private sealed class ListLoggerProvider : Microsoft.Extensions.Logging.ILoggerProvider
+    {
+        public ListLogger Logger { get; } = new();
+
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => Logger;
+
+        public void Dispose()
+        {
+        }
+    }
+
     private readonly DiTestWorld _world = new();
 
     [Fact]
@@ -152,6 +165,43 @@ public sealed class CrossCloudAuthServiceCollectionExtensionsTests
 
         Assert.Equal(new DateTimeOffset(2026, 11, 23, 13, 0, 0, TimeSpan.Zero), token.ExpiresOn);
         Assert.Contains("https://run.example", Assert.Single(_world.Google.RequestsTo(CrossCloudAuth.Tests.Google.FakeGoogleEndpoints.IdTokenUrl)).Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddGoogleFromAwsIdentity_LoggerFactoryRegistered_LogsTheIdentityAndEveryHopWithoutSecrets()
+    {
+        // Arrange
+        ListLoggerProvider logs = new();
+        using ServiceProvider provider = _world.BuildProvider(s => s
+            .AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(new Microsoft.Extensions.Logging.LoggerFactory([logs]))
+            .AddGoogleFromAwsIdentity());
+
+        // Act
+        await provider.GetRequiredService<ICredential>().GetAccessTokenForRequestAsync();
+
+        // Assert
+        string all = string.Join("\n", logs.Logger.Messages.Select(m => m.Text));
+        Assert.Contains("CrossCloudAuth (default identity): Google credential from file /etc/gcp/credential-configuration.json", all, StringComparison.Ordinal);
+        Assert.Contains("Refreshed the credential of google-sts:token-exchange", all, StringComparison.Ordinal);
+        Assert.Contains("Refreshed the credential of iam-credentials:generateAccessToken(sa01@my-project.iam.gserviceaccount.com)", all, StringComparison.Ordinal);
+        Assert.DoesNotContain(DiTestWorld.AccessToken, all, StringComparison.Ordinal);
+        Assert.DoesNotContain(DiTestWorld.ProjectedToken, all, StringComparison.Ordinal);
+        Assert.DoesNotContain("federated-TOKEN", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddAwsCredentials_ExistingRegistrationKeptAndRepeatCallsHarmless()
+    {
+        Amazon.Runtime.AWSCredentials mine = new Amazon.Runtime.BasicAWSCredentials("AKIAMINE", "secret");
+        ServiceCollection services = new();
+        services.AddSingleton(mine);
+
+        services.AddAwsCredentials().AddAwsCredentials().AddEksToken("c").AddEksToken("c");
+
+        using ServiceProvider provider = services.BuildServiceProvider();
+        Assert.Same(mine, provider.GetRequiredService<Amazon.Runtime.AWSCredentials>());
+        Assert.Single(services, d => d.ServiceType == typeof(ICredentialProvider<AwsCredentials>));
+        Assert.Single(services, d => d.IsKeyedService && Equals(d.ServiceKey, "c"));
     }
 
     [Fact]
