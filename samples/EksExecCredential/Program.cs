@@ -1,0 +1,80 @@
+// Prints a client.authentication.k8s.io/v1beta1 ExecCredential with a k8s-aws-v1. token for an EKS cluster, for the
+// exec section of a kubeconfig (what `aws eks get-token` prints). Only the JSON goes to stdout.
+//
+//   dotnet run --project samples/EksExecCredential                                     the emulator's target cluster, via seed 001's target-env profile
+//   dotnet run --project samples/EksExecCredential -- --real --cluster NAME [--profile target-env] [--region us-east-1]
+//
+// kubeconfig:
+//   users:
+//   - name: target-cluster
+//     user:
+//       exec:
+//         apiVersion: client.authentication.k8s.io/v1beta1
+//         command: dotnet
+//         args: [run, --project, /path/to/samples/EksExecCredential, --, --real, --cluster, target-cluster, --profile, target-env]
+//         interactiveMode: Never
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CrossCloudAuth;
+using CrossCloudAuth.Aws;
+using CrossCloudAuth.Caching;
+using CrossCloudAuth.Platform;
+using CrossCloudAuth.Samples.Quickstart;
+
+bool real = args.Contains("--real") || Environment.GetEnvironmentVariable("CROSSCLOUDAUTH_REAL") is "1" or "true";
+string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+
+EmulatedWorld? world = real ? null : await EmulatedWorld.StartAsync();
+try
+{
+    ISystemEnvironment environment = world is null ? SystemEnvironment.Instance : world.EksPod;
+    string? cluster = Option("--cluster") ?? (real ? null : World.TargetCluster);
+    if (cluster is null)
+    {
+        Console.Error.WriteLine("Usage: EksExecCredential --real --cluster NAME [--profile NAME] [--region REGION]");
+        return 2;
+    }
+
+    string region = Option("--region") ?? environment.GetEnvironmentVariable("AWS_REGION") ?? environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") ?? "us-east-1";
+    string? profile = Option("--profile") ?? (real ? null : "target-env");
+
+    // Whose identity signs: a profile (a role chain), or the pod's web identity.
+    ICredentialProvider<AwsCredentials> source = profile is not null
+        ? new AwsProfileCredentialSource(new AwsProfileCredentialSourceOptions { ProfileName = profile }, environment)
+        : new WebIdentityCredentialSource(environment: environment);
+    using var credentials = new RefreshAheadCache<AwsCredentials>(source);
+    var provider = new EksTokenProvider(credentials, new EksTokenProviderOptions
+    {
+        ClusterName = cluster,
+        Region = region,
+        StsEndpoint = world?.Cloud.AwsStsEndpoint,
+    }, environment);
+
+    AccessToken token = await provider.GetAsync();
+    var execCredential = new JsonObject
+    {
+        ["kind"] = "ExecCredential",
+        ["apiVersion"] = "client.authentication.k8s.io/v1beta1",
+        ["spec"] = new JsonObject(),
+        ["status"] = new JsonObject
+        {
+            ["expirationTimestamp"] = token.ExpiresOn.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["token"] = token.Token,
+        },
+    };
+    Console.WriteLine(execCredential.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    return 0;
+}
+catch (CrossCloudAuthException e)
+{
+    Console.Error.WriteLine($"{e.GetType().Name}: {e.Message}");
+    return 1;
+}
+finally
+{
+    if (world is not null)
+    {
+        await world.DisposeAsync();
+    }
+}
