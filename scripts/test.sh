@@ -15,4 +15,12 @@ else
 fi
 
 dotnet build CrossCloudAuth.sln -c Release
-dotnet test CrossCloudAuth.sln -c Release --no-build --logger "console;verbosity=normal" "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test CrossCloudAuth.sln -c Release --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+
+# One closing line over every test project.
+sum() { grep -E "^\s+$1:\s+[0-9]+" "$log" | awk '{ n += $2 } END { print n + 0 }'; }
+echo "tests: $(sum Passed) passed, $(sum Failed) failed, $(sum Skipped) skipped"
+exit "$status"
