@@ -16,7 +16,7 @@ internal sealed class FakeGoogleHandler : HttpMessageHandler
     public const string ImpersonationUrl = "https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/bench@my-project.iam.gserviceaccount.com:generateAccessToken";
     public const string Audience = "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/pool/providers/oidc";
 
-    private static readonly byte[] s_stsBody = Encoding.UTF8.GetBytes("""{"access_token":"ya29.federated-benchmark-token","issued_token_type":"urn:ietf:params:oauth:token-type:access_token","token_type":"Bearer","expires_in":43200}""");
+    private static readonly byte[] s_stsBody = Encoding.UTF8.GetBytes("""{"access_token":"fake.federated-benchmark-token","issued_token_type":"urn:ietf:params:oauth:token-type:access_token","token_type":"Bearer","expires_in":43200}""");
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -28,7 +28,7 @@ internal sealed class FakeGoogleHandler : HttpMessageHandler
 
         byte[] body = request.RequestUri!.AbsoluteUri == TokenUrl
             ? s_stsBody
-            : Encoding.UTF8.GetBytes($$"""{"accessToken":"ya29.impersonated-benchmark-token","expireTime":"{{DateTimeOffset.UtcNow.AddHours(12):yyyy-MM-dd'T'HH:mm:ss.ffffff}}Z"}""");
+            : Encoding.UTF8.GetBytes($$"""{"accessToken":"fake.impersonated-benchmark-token","expireTime":"{{DateTimeOffset.UtcNow.AddHours(12):yyyy-MM-dd'T'HH:mm:ss.ffffff}}Z"}""");
         return new HttpResponseMessage(HttpStatusCode.OK)
         {
             Content = new ByteArrayContent(body) { Headers = { { "Content-Type", "application/json" } } },
