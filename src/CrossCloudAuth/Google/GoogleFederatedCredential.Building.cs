@@ -184,7 +184,12 @@ public sealed partial class GoogleFederatedCredential
         TimeProvider TimeProvider,
         ILoggerFactory? LoggerFactory,
         RefreshAheadCacheOptions? CacheOptions,
-        TimeSpan RequestTimeout);
+        TimeSpan RequestTimeout)
+    {
+        /// <summary>Describes the settings without the client secret (a record would print every member).</summary>
+        public override string ToString() =>
+            $"Settings {{ Audience = {Audience}, TokenUrl = {TokenUrl}, ImpersonationUrl = {ImpersonationUrl}, ServiceAccount = {ServiceAccountEmail}, ClientId = {ClientId}, ClientSecret = {(ClientSecret is null ? "none" : "<redacted>")} }}";
+    }
 }
 
 /// <summary>The plumbing a subject token source built from a configuration file shares with the credential.</summary>
