@@ -47,17 +47,7 @@ internal sealed class AwsCredentialsOptionsValidator : IValidateOptions<AwsCrede
             failures.Add($"{identity}: StsServiceUrl must be https, or http to a loopback emulator; it is {sts.Scheme}://{sts.Authority}.");
         }
 
-        if (options.Cache is not null)
-        {
-            try
-            {
-                options.Cache.Validate();
-            }
-            catch (ArgumentOutOfRangeException error)
-            {
-                failures.Add($"{identity}: Cache: {error.Message}");
-            }
-        }
+        CacheOptionsValidation.AddFailures(failures, identity, options.Cache);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -56,17 +56,7 @@ internal sealed class GoogleFromAwsIdentityOptionsValidator(ISystemEnvironment? 
             failures.Add($"{identity}: TokenUrl must be https ({tokenUrl.Scheme} given); set AllowNonStandardEndpoints only for a local emulator.");
         }
 
-        if (options.Cache is not null)
-        {
-            try
-            {
-                options.Cache.Validate();
-            }
-            catch (ArgumentOutOfRangeException error)
-            {
-                failures.Add($"{identity}: Cache: {error.Message}");
-            }
-        }
+        CacheOptionsValidation.AddFailures(failures, identity, options.Cache);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
