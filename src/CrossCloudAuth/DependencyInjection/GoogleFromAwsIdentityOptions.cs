@@ -64,7 +64,8 @@ public sealed class GoogleFromAwsIdentityOptions
     /// <summary>Gets or sets the STS endpoint. Default: the file's <c>token_url</c>, or <c>https://sts.googleapis.com/v1/token</c>.</summary>
     public Uri? TokenUrl { get; set; }
 
-    /// <summary>Gets or sets the universe domain. Default: the file's, or <c>googleapis.com</c>.</summary>
+    /// <summary>Gets or sets the universe domain the application allows. Default: <c>googleapis.com</c>. A
+    /// configuration file's <c>universe_domain</c> must equal it: the file never chooses which hosts count as Google's.</summary>
     public string? UniverseDomain { get; set; }
 
     /// <summary>Gets or sets a value indicating whether endpoints other than Google's https hosts (an emulator) are

@@ -32,7 +32,9 @@ public sealed partial class GoogleFederatedCredential
         GoogleFederatedCredentialOptions options = new()
         {
             Audience = configuration.Audience,
-            TokenUrl = configuration.TokenUrl,
+
+            // A token_url the file does not name follows the universe the application allows, not the file's.
+            TokenUrl = configuration.TokenUrlNamed ? configuration.TokenUrl : null,
             ServiceAccountImpersonationUrl = configuration.ServiceAccountImpersonationUrl,
             TokenLifetime = configuration.TokenLifetime,
             QuotaProjectId = configuration.QuotaProjectId,
@@ -40,7 +42,6 @@ public sealed partial class GoogleFederatedCredential
             ClientId = configuration.ClientId,
             ClientSecret = configuration.ClientSecret,
             TokenInfoUrl = configuration.TokenInfoUrl,
-            UniverseDomain = configuration.UniverseDomain,
         };
         configure?.Invoke(options);
         return Build(options, ExternalAccountConfiguration.HopName(configuration.Source), configuration);
@@ -68,7 +69,10 @@ public sealed partial class GoogleFederatedCredential
         string audience = string.IsNullOrWhiteSpace(options.Audience)
             ? throw new CredentialConfigurationException(hop, "The audience (the workload identity provider's full resource name) is required.")
             : options.Audience.Trim();
-        string universe = string.IsNullOrWhiteSpace(options.UniverseDomain) ? GoogleDefaults.UniverseDomain : options.UniverseDomain.Trim();
+        string universe = GoogleEndpointPolicy.ValidateUniverseDomain(
+            options.UniverseDomain,
+            configuration is { UniverseDomainNamed: true } ? configuration.UniverseDomain : null,
+            hop);
         bool allowAny = options.AllowNonStandardEndpoints;
 
         Uri tokenUrl = options.TokenUrl ?? new Uri(GoogleDefaults.DefaultTokenUrl(universe));

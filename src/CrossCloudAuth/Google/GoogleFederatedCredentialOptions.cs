@@ -60,7 +60,11 @@ public sealed class GoogleFederatedCredentialOptions
     /// <summary>Gets or sets the STS introspection endpoint (<c>token_info_url</c>); validated like the other endpoints. Default: none.</summary>
     public Uri? TokenInfoUrl { get; set; }
 
-    /// <summary>Gets or sets the universe domain (<c>universe_domain</c>). Default: <c>googleapis.com</c>.</summary>
+    /// <summary>Gets or sets the universe domain the credential runs in. Default: <c>googleapis.com</c>.</summary>
+    /// <remarks>This is the trust anchor of the endpoint checks: STS and IAM Credentials must be https hosts of this
+    /// domain. A configuration file's <c>universe_domain</c> must equal it (or be absent); a file never chooses it, so
+    /// a file from an untrusted source cannot make its own hosts count as Google's. Set it in code only for a Google
+    /// Cloud universe your organization uses.</remarks>
     public string UniverseDomain { get; set; } = GoogleDefaults.UniverseDomain;
 
     /// <summary>Gets or sets a value indicating whether endpoints may be other than Google's https hosts of

@@ -61,8 +61,16 @@ public sealed partial class ExternalAccountConfiguration
     /// <summary>Gets the STS token introspection endpoint (<c>token_info_url</c>), if any. Validated, not called by this library.</summary>
     public Uri? TokenInfoUrl { get; init; }
 
-    /// <summary>Gets the universe domain (<c>universe_domain</c>; <c>googleapis.com</c> when absent).</summary>
+    /// <summary>Gets the universe domain the file names (<c>universe_domain</c>; <c>googleapis.com</c> when absent).</summary>
+    /// <remarks>A file cannot choose its own universe: building a credential refuses a file whose universe is not
+    /// <see cref="GoogleFederatedCredentialOptions.UniverseDomain"/>, which only the application sets.</remarks>
     public string UniverseDomain { get; init; } = GoogleDefaults.UniverseDomain;
+
+    /// <summary>Gets a value indicating whether the file names <c>universe_domain</c> itself.</summary>
+    internal bool UniverseDomainNamed { get; init; }
+
+    /// <summary>Gets a value indicating whether the file names <c>token_url</c> itself (rather than the default).</summary>
+    internal bool TokenUrlNamed { get; init; }
 
     /// <summary>Gets where the subject token comes from (<c>credential_source</c>).</summary>
     public ExternalAccountCredentialSource CredentialSource { get; }
