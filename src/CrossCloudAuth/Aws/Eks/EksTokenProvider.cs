@@ -76,7 +76,7 @@ public sealed class EksTokenProvider : ICredentialProvider<AccessToken>
         _clusterName = cluster;
         _margin = options.ExpiryMargin;
         _region = options.Region ?? AwsRegion.FromEnvironment(environment, HopName) ?? "us-east-1";
-        Uri endpoint = options.StsEndpoint ?? new Uri($"https://sts.{_region}.amazonaws.com/");
+        Uri endpoint = options.StsEndpoint ?? new Uri($"https://{AwsStsEndpoints.RegionalHost(_region)}/");
         if (!endpoint.IsAbsoluteUri || !(endpoint.Scheme == Uri.UriSchemeHttps || (endpoint.Scheme == Uri.UriSchemeHttp && endpoint.IsLoopback)))
         {
             throw new CredentialConfigurationException(HopName, "StsEndpoint must be https, or http to a loopback address (a local emulator).");

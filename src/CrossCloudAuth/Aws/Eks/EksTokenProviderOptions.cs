@@ -8,7 +8,9 @@ public sealed class EksTokenProviderOptions
     public string? ClusterName { get; set; }
 
     /// <summary>Gets or sets the region whose STS endpoint the token is presigned for. Default: <c>AWS_REGION</c>, then
-    /// <c>AWS_DEFAULT_REGION</c>, then <c>us-east-1</c>. The cluster accepts any regional STS endpoint of its partition.</summary>
+    /// <c>AWS_DEFAULT_REGION</c>, then <c>us-east-1</c>. The host follows the region's partition
+    /// (<c>sts.cn-north-1.amazonaws.com.cn</c> in aws-cn, <c>sts.us-gov-west-1.amazonaws.com</c> in aws-us-gov); the
+    /// cluster accepts any regional STS endpoint of its partition.</summary>
     public string? Region { get; set; }
 
     /// <summary>Gets or sets an STS endpoint that replaces the regional one (a local emulator). Default: none.</summary>

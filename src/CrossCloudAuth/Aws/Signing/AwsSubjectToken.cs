@@ -27,8 +27,6 @@ public static class AwsSubjectToken
     /// <summary>The default regional verification URL; <c>{region}</c> is replaced by the signing region.</summary>
     public const string DefaultRegionalCredentialVerificationUrl = "https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15";
 
-    private const string RegionPlaceholder = "{region}";
-
     private static readonly JsonWriterOptions s_jsonOptions = new()
     {
         // Only JSON's own escapes: the token is URL-encoded afterwards and never embedded in HTML.
@@ -44,26 +42,39 @@ public static class AwsSubjectToken
     /// <param name="signedAt">The signing instant. Google accepts the token for 15 minutes after it.</param>
     /// <param name="regionalCredentialVerificationUrl">The URL to sign, with an optional <c>{region}</c> placeholder
     /// (the credential configuration's <c>regional_cred_verification_url</c>);
-    /// <see cref="DefaultRegionalCredentialVerificationUrl"/> when <see langword="null"/>. Must be https, or http to a
-    /// loopback host (a local emulator).</param>
+    /// <see cref="DefaultRegionalCredentialVerificationUrl"/> when <see langword="null"/>. It must be the regional STS
+    /// endpoint of <paramref name="region"/>'s partition (or its FIPS endpoint) over https, or a loopback host (a local
+    /// emulator), with the path <c>/</c> and the query <c>Action=GetCallerIdentity&amp;Version=2011-06-15</c> and nothing
+    /// else: this library signs no other AWS request for Google. The default and gcloud's template follow the
+    /// partition (<c>sts.cn-north-1.amazonaws.com.cn</c> in aws-cn).</param>
     /// <returns>The URL-encoded subject token, ready to send as <c>subject_token</c>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="credentials"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="region"/> is not a region name, <paramref name="audience"/> is
-    /// empty, or the verification URL is not an allowed absolute URL.</exception>
+    /// empty, or the verification URL is not the partition's STS <c>GetCallerIdentity</c> endpoint.</exception>
     public static string Create(
         AwsCredentials credentials,
         string region,
         string audience,
         DateTimeOffset signedAt,
-        string? regionalCredentialVerificationUrl = null)
+        string? regionalCredentialVerificationUrl = null) =>
+        Create(credentials, region, audience, signedAt, regionalCredentialVerificationUrl, allowLoopback: true);
+
+    /// <summary>Creates the token; <paramref name="allowLoopback"/> says whether the URL may name a loopback host (a
+    /// local emulator), which a configuration file may only with the application's opt-in.</summary>
+    internal static string Create(
+        AwsCredentials credentials,
+        string region,
+        string audience,
+        DateTimeOffset signedAt,
+        string? regionalCredentialVerificationUrl,
+        bool allowLoopback)
     {
         ArgumentNullException.ThrowIfNull(credentials);
         AwsRegion.ThrowIfInvalid(region, nameof(region));
         ArgumentException.ThrowIfNullOrWhiteSpace(audience);
 
-        string url = (regionalCredentialVerificationUrl ?? DefaultRegionalCredentialVerificationUrl)
-            .Replace(RegionPlaceholder, region, StringComparison.Ordinal);
-        Uri uri = ParseVerificationUrl(url);
+        Uri uri = VerificationUrl.Resolve(regionalCredentialVerificationUrl, region, allowLoopback);
+        string url = uri.OriginalString;
 
         string host = uri.Authority;
         string amzDate = SigV4Signer.FormatAmzDate(signedAt);
@@ -153,25 +164,5 @@ public static class AwsSubjectToken
         writer.WriteString("key"u8, key);
         writer.WriteString("value"u8, value);
         writer.WriteEndObject();
-    }
-
-    private static Uri ParseVerificationUrl(string url)
-    {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri))
-        {
-            throw new ArgumentException(
-                $"The regional credential verification URL is not an absolute URL; use the form '{DefaultRegionalCredentialVerificationUrl}'.",
-                nameof(url));
-        }
-
-        bool allowed = uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback);
-        if (!allowed || !string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Fragment))
-        {
-            throw new ArgumentException(
-                $"The regional credential verification URL '{uri.Scheme}://{uri.Host}' must use https (plain http only to a loopback emulator) and carry no user info or fragment.",
-                nameof(url));
-        }
-
-        return uri;
     }
 }

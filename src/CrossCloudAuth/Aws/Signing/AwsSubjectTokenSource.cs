@@ -21,6 +21,7 @@ public sealed class AwsSubjectTokenSource : ISubjectTokenSource
     private readonly ICredentialProvider<AwsCredentials> _credentials;
     private readonly string _audience;
     private readonly string? _verificationUrl;
+    private readonly bool _allowLoopback;
     private readonly Func<CancellationToken, ValueTask<string>>? _regionResolver;
     private readonly ISystemEnvironment _environment;
     private readonly TimeProvider _timeProvider;
@@ -60,10 +61,17 @@ public sealed class AwsSubjectTokenSource : ISubjectTokenSource
         _regionResolver = options.RegionResolver;
         _verificationUrl = options.RegionalCredentialVerificationUrl;
 
-        // Validate the URL template now rather than on the first exchange.
+        _allowLoopback = options.AllowLoopbackVerificationUrl;
+
+        // Validate the URL template now rather than on the first exchange: with a known region completely, otherwise
+        // all but the host's region (checked again, against the real region, before every signature).
         try
         {
-            _ = AwsSubjectToken.Create(new AwsCredentials("AKIDVALIDATION", "validation"), "us-east-1", _audience, DateTimeOffset.UnixEpoch, _verificationUrl);
+            VerificationUrl.CheckTemplate(_verificationUrl, _allowLoopback);
+            if (_region is not null)
+            {
+                _ = VerificationUrl.Resolve(_verificationUrl, _region, _allowLoopback);
+            }
         }
         catch (ArgumentException error)
         {
@@ -86,8 +94,18 @@ public sealed class AwsSubjectTokenSource : ISubjectTokenSource
     public async ValueTask<string> GetSubjectTokenAsync(CancellationToken cancellationToken = default)
     {
         string region = await ResolveRegionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // The URL is checked against the real region before any credentials are fetched, and again when signing.
+            _ = VerificationUrl.Resolve(_verificationUrl, region, _allowLoopback);
+        }
+        catch (ArgumentException error)
+        {
+            throw new CredentialConfigurationException(Hop, error.Message, error);
+        }
+
         AwsCredentials credentials = await _credentials.GetAsync(cancellationToken).ConfigureAwait(false);
-        return AwsSubjectToken.Create(credentials, region, _audience, _timeProvider.GetUtcNow(), _verificationUrl);
+        return AwsSubjectToken.Create(credentials, region, _audience, _timeProvider.GetUtcNow(), _verificationUrl, _allowLoopback);
     }
 
     private async ValueTask<string> ResolveRegionAsync(CancellationToken cancellationToken)

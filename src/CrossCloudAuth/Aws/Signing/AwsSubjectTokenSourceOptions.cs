@@ -20,4 +20,9 @@ public sealed class AwsSubjectTokenSourceOptions
     /// <c>regional_cred_verification_url</c>). Default:
     /// <see cref="AwsSubjectToken.DefaultRegionalCredentialVerificationUrl"/>.</summary>
     public string? RegionalCredentialVerificationUrl { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether <see cref="RegionalCredentialVerificationUrl"/> may name a
+    /// loopback host (a local emulator). True for URLs set in code; a configuration file's URL may only with the
+    /// application's <c>AllowNonStandardEndpoints</c>.</summary>
+    internal bool AllowLoopbackVerificationUrl { get; set; } = true;
 }

@@ -1,3 +1,4 @@
+using CrossCloudAuth.Aws;
 using CrossCloudAuth.Google.SubjectTokens;
 
 namespace CrossCloudAuth.Google.Configuration;
@@ -23,13 +24,15 @@ public sealed partial class ExternalAccountConfiguration
 
         string audience = Required(file.Audience, "audience", hop);
         string subjectTokenType = Required(file.SubjectTokenType, "subject_token_type", hop);
-        string universeDomain = Optional(file.UniverseDomain) ?? GoogleDefaults.UniverseDomain;
-        if (universeDomain.Contains('/', StringComparison.Ordinal) || universeDomain.Contains(':', StringComparison.Ordinal) || universeDomain.StartsWith('.'))
+        string? namedUniverse = Optional(file.UniverseDomain);
+        if (namedUniverse is not null && !GoogleEndpointPolicy.IsWellFormedUniverseDomain(namedUniverse))
         {
-            throw new CredentialConfigurationException(hop, "The field universe_domain must be a bare domain such as googleapis.com.");
+            throw new CredentialConfigurationException(hop, "The field universe_domain must be a bare domain name such as googleapis.com.");
         }
 
-        Uri tokenUrl = AbsoluteUri(Optional(file.TokenUrl) ?? GoogleDefaults.DefaultTokenUrl(universeDomain), "token_url", hop);
+        string universeDomain = namedUniverse?.ToLowerInvariant() ?? GoogleDefaults.UniverseDomain;
+        string? namedTokenUrl = Optional(file.TokenUrl);
+        Uri tokenUrl = AbsoluteUri(namedTokenUrl ?? GoogleDefaults.DefaultTokenUrl(universeDomain), "token_url", hop);
 
         Uri? impersonationUrl = null;
         string? email = null;
@@ -76,6 +79,8 @@ public sealed partial class ExternalAccountConfiguration
             ClientSecret = clientSecret,
             TokenInfoUrl = Optional(file.TokenInfoUrl) is string info ? AbsoluteUri(info, "token_info_url", hop) : null,
             UniverseDomain = universeDomain,
+            UniverseDomainNamed = namedUniverse is not null,
+            TokenUrlNamed = namedTokenUrl is not null,
         };
     }
 
@@ -138,14 +143,23 @@ public sealed partial class ExternalAccountConfiguration
 
                 string verification = Optional(json.RegionalCredVerificationUrl)
                     ?? throw new CredentialConfigurationException(hop, "The field credential_source.regional_cred_verification_url is missing; gcloud writes https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15.");
-                _ = AbsoluteUri(verification.Replace("{region}", "us-east-1", StringComparison.Ordinal), "credential_source.regional_cred_verification_url", hop);
+                try
+                {
+                    // Loopback hosts are judged when the credential is built, against the application's opt-in.
+                    VerificationUrl.CheckTemplate(verification, allowLoopback: true);
+                }
+                catch (ArgumentException error)
+                {
+                    throw new CredentialConfigurationException(hop, $"The field credential_source.regional_cred_verification_url is refused: {error.Message}");
+                }
+
                 return new ExternalAccountCredentialSource(CredentialSourceKind.Aws)
                 {
                     EnvironmentId = json.EnvironmentId,
-                    Url = Optional(json.Url) is string url ? AbsoluteUri(url, "credential_source.url", hop) : null,
-                    RegionUrl = Optional(json.RegionUrl) is string region ? AbsoluteUri(region, "credential_source.region_url", hop) : null,
+                    Url = Optional(json.Url) is string url ? NoUserInfo(AbsoluteUri(url, "credential_source.url", hop), "credential_source.url", hop) : null,
+                    RegionUrl = Optional(json.RegionUrl) is string region ? NoUserInfo(AbsoluteUri(region, "credential_source.region_url", hop), "credential_source.region_url", hop) : null,
                     RegionalCredVerificationUrl = verification,
-                    Imdsv2SessionTokenUrl = Optional(json.Imdsv2SessionTokenUrl) is string session ? AbsoluteUri(session, "credential_source.imdsv2_session_token_url", hop) : null,
+                    Imdsv2SessionTokenUrl = Optional(json.Imdsv2SessionTokenUrl) is string session ? NoUserInfo(AbsoluteUri(session, "credential_source.imdsv2_session_token_url", hop), "credential_source.imdsv2_session_token_url", hop) : null,
                 };
 
             case "executable":
@@ -174,7 +188,7 @@ public sealed partial class ExternalAccountConfiguration
             default:
                 return new ExternalAccountCredentialSource(CredentialSourceKind.Url)
                 {
-                    Url = AbsoluteUri(json.Url!, "credential_source.url", hop),
+                    Url = NoUserInfo(AbsoluteUri(json.Url!, "credential_source.url", hop), "credential_source.url", hop),
                     Headers = json.Headers is null ? new Dictionary<string, string>() : new Dictionary<string, string>(json.Headers, StringComparer.OrdinalIgnoreCase),
                     Format = format,
                 };
@@ -200,6 +214,11 @@ public sealed partial class ExternalAccountConfiguration
         Optional(value) ?? throw new CredentialConfigurationException(hop, $"The field {field} is missing or empty.");
 
     private static string? Optional(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static Uri NoUserInfo(Uri uri, string field, string hop) =>
+        string.IsNullOrEmpty(uri.UserInfo)
+            ? uri
+            : throw new CredentialConfigurationException(hop, $"The field {field} carries user info (user:password@host). Credentials in a URL leak into logs and messages; send them in credential_source.headers instead.");
 
     private static Uri AbsoluteUri(string value, string field, string hop)
     {

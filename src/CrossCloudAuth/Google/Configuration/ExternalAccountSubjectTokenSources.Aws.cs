@@ -50,6 +50,7 @@ internal static partial class ExternalAccountSubjectTokenSources
                 {
                     Audience = configuration.Audience,
                     RegionalCredentialVerificationUrl = source.RegionalCredVerificationUrl,
+                    AllowLoopbackVerificationUrl = context.AllowNonStandardEndpoints,
                     RegionResolver = metadata.GetRegionAsync,
                 },
                 context.TimeProvider,
