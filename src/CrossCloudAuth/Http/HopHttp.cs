@@ -112,9 +112,12 @@ internal static class HopHttp
     /// <summary>Describes a request's target without its query string (which may carry a secret).</summary>
     public static string Describe(HttpRequestMessage request) => Describe(request.RequestUri);
 
-    /// <summary>Describes a URI without its query string or user info.</summary>
+    /// <summary>Describes a URI as scheme, host, port and path: never its user info (a password), query or fragment,
+    /// which may carry secrets. Every hop name, message, log line and telemetry tag that names a URL goes through here.</summary>
     public static string Describe(Uri? uri) =>
-        uri is null ? "the endpoint" : uri.IsAbsoluteUri ? uri.GetLeftPart(UriPartial.Path) : uri.OriginalString;
+        uri is null ? "the endpoint"
+        : uri.IsAbsoluteUri ? uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)
+        : "a relative URL";
 }
 
 /// <summary>A fully read response of a hop's request.</summary>

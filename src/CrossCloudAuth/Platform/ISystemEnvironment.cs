@@ -16,7 +16,9 @@ public interface ISystemEnvironment
     /// <see langword="null"/> when there is none.</summary>
     string? HomeDirectory { get; }
 
-    /// <summary>Reads a whole file as bytes, refusing files larger than <paramref name="maxBytes"/>.</summary>
+    /// <summary>Reads a whole file as bytes, refusing files larger than <paramref name="maxBytes"/>. A file that is not
+    /// a regular file (a FIFO, a device, a socket) must never block the caller: the real file system reads it as empty
+    /// without opening it.</summary>
     /// <param name="path">The file's path.</param>
     /// <param name="maxBytes">The largest size accepted; larger files raise <see cref="InvalidDataException"/>.</param>
     /// <param name="cancellationToken">Cancels the read.</param>

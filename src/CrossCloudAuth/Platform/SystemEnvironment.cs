@@ -31,6 +31,14 @@ public sealed class SystemEnvironment : ISystemEnvironment
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
 
+        // A FIFO, a device, a socket and procfs files all report a size of 0, and opening a FIFO blocks until a writer
+        // comes, ignoring cancellation. None of them is ever opened: they read as empty, like an empty regular file.
+        FileInfo info = new(path);
+        if (info.Exists && info.Length == 0)
+        {
+            return [];
+        }
+
         FileStream stream = new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.Asynchronous);
         await using (stream.ConfigureAwait(false))
         {

@@ -52,7 +52,7 @@ internal static class WebIdentityToken
         string token = Encoding.UTF8.GetString(bytes).Trim();
         if (token.Length == 0)
         {
-            throw new CredentialConfigurationException(hop, "The web identity token file is empty. It should hold the projected service-account token (a JWT).");
+            throw new CredentialConfigurationException(hop, "The web identity token file is empty (a FIFO, device or socket is never read and counts as empty). It should be a regular file holding the projected service-account token (a JWT).");
         }
 
         if (!LooksLikeJwt(token))

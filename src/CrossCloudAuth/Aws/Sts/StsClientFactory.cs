@@ -58,7 +58,7 @@ internal sealed class StsClientFactory
     public TimeSpan Timeout { get; }
 
     /// <summary>Gets a description of the endpoint for messages.</summary>
-    public string EndpointDescription => _serviceUrl?.GetLeftPart(UriPartial.Authority) ?? $"sts.{Region}.amazonaws.com";
+    public string EndpointDescription => _serviceUrl?.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped) ?? $"sts.{Region}.amazonaws.com";
 
     /// <summary>Creates a client that signs with <paramref name="credentials"/> (anonymous for web identity).</summary>
     public AmazonSecurityTokenServiceClient Create(AWSCredentials credentials)

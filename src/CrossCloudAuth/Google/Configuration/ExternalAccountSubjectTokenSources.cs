@@ -14,6 +14,7 @@ internal static partial class ExternalAccountSubjectTokenSources
             case CredentialSourceKind.File:
                 return new FileSubjectTokenSource(source.File!, configuration.SubjectTokenType, source.Format, context.Environment);
             case CredentialSourceKind.Url:
+                GoogleEndpointPolicy.ValidateSubjectTokenUrl(source.Url!, context.AllowNonStandardEndpoints, "credential_source.url", hop);
                 return new UrlSubjectTokenSource(context.HttpClient, source.Url!, configuration.SubjectTokenType, source.Headers, source.Format, context.TimeProvider, context.RequestTimeout);
             case CredentialSourceKind.Executable:
                 return new ExecutableSubjectTokenSource(new ExecutableSubjectTokenSourceOptions

@@ -26,7 +26,7 @@ public sealed class UrlSubjectTokenSource : ISubjectTokenSource
     /// <param name="timeProvider">Times the request out; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="timeout">The request's deadline. Default: 30 seconds.</param>
     /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> or <paramref name="url"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="url"/> is not an absolute http(s) URL, or <paramref name="subjectTokenType"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="url"/> is not an absolute http(s) URL or carries user info, or <paramref name="subjectTokenType"/> is empty.</exception>
     public UrlSubjectTokenSource(
         HttpClient httpClient,
         Uri url,
@@ -42,6 +42,11 @@ public sealed class UrlSubjectTokenSource : ISubjectTokenSource
         if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
         {
             throw new ArgumentException("The subject token URL must be an absolute http or https URL.", nameof(url));
+        }
+
+        if (!string.IsNullOrEmpty(url.UserInfo))
+        {
+            throw new ArgumentException("The subject token URL must not carry user info (user:password@host): it would leak into hop names, messages and telemetry. Send credentials as headers.", nameof(url));
         }
 
         _httpClient = httpClient;

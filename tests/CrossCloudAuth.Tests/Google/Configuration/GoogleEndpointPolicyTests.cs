@@ -22,7 +22,6 @@ public sealed class GoogleEndpointPolicyTests
     [InlineData("http://sts.googleapis.com/v1/token", "googleapis.com")]
     [InlineData("https://sts.googleapis.com.evil.example/v1/token", "googleapis.com")]
     [InlineData("https://evil.example/v1/token", "googleapis.com")]
-    [InlineData("https://user:pw@sts.googleapis.com/v1/token", "googleapis.com")]
     [InlineData("https://sts.googleapis.com:8443/v1/token", "googleapis.com")]
     [InlineData("https://iamcredentials.googleapis.com/v1/token", "googleapis.com")]
     [InlineData("https://sts.googleapis.com/v1/token", "example-universe.goog")]
@@ -35,6 +34,18 @@ public sealed class GoogleEndpointPolicyTests
 
         Assert.Contains("token_url", error.Message, StringComparison.Ordinal);
         Assert.Contains("AllowNonStandardEndpoints", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ValidateStsUrl_UserInfo_IsRefusedEvenWithTheOverride(bool allowNonStandard)
+    {
+        CredentialConfigurationException error = Assert.Throws<CredentialConfigurationException>(() =>
+            GoogleEndpointPolicy.ValidateStsUrl(new Uri("https://user:secret-pw@sts.googleapis.com/v1/token"), "googleapis.com", allowNonStandard, "token_url", "hop"));
+
+        Assert.Contains("user info", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-pw", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
