@@ -123,7 +123,10 @@ public sealed class RefreshAheadCacheTests
 
         foreach (Task<AccessToken> waiter in waiters)
         {
-            Assert.Same(upstream, await Assert.ThrowsAsync<AuthenticationFailedException>(() => waiter).HangGuard());
+            AuthenticationFailedException thrown = await Assert.ThrowsAsync<AuthenticationFailedException>(() => waiter).HangGuard();
+            Assert.Same(upstream, thrown.InnerException);
+            Assert.Equal(upstream.StatusCode, thrown.StatusCode);
+            Assert.Equal(upstream.Message, thrown.Message);
         }
 
         Assert.Equal(2, source.Calls);
@@ -193,5 +196,47 @@ public sealed class RefreshAheadCacheTests
         AwsCredentials first = await cache.GetAsync().AsTask().HangGuard();
         Assert.Same(first, cache.GetAsync().Result);
         Assert.Equal(1, source.Calls);
+    }
+
+    [Fact]
+    public async Task GetAsync_RefreshSucceedsOrFails_ItsOutcomeIsLoggedBeforeAnyWaiterIsReleased()
+    {
+        FakeTimeProvider time = new(Start);
+        GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
+        OrderProbeLogger logger = new();
+        using RefreshAheadCache<AccessToken> cache = Create(source, time, logger: logger);
+        logger.Cache = cache;
+
+        await cache.GetAsync().AsTask().HangGuard();
+        source.FailNext(new AuthenticationFailedException("test:gated", "denied"));
+        time.SetUtcNow(OneHourUsableUntil);
+        await Assert.ThrowsAsync<AuthenticationFailedException>(() => cache.GetAsync().AsTask()).HangGuard();
+
+        // Each outcome line was written while its refresh still held its waiters: a caller that awaited the
+        // credential (or its error) always finds the line already there.
+        Assert.Equal([(2, true), (3, true)], logger.Outcomes);
+    }
+
+    /// <summary>Records, for each outcome line (event 2 or 3), whether the refresh was still in flight when it was written.</summary>
+    private sealed class OrderProbeLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(int EventId, bool InFlight)> _outcomes = new();
+
+        public RefreshAheadCache<AccessToken>? Cache { get; set; }
+
+        public IReadOnlyList<(int EventId, bool InFlight)> Outcomes => _outcomes.ToArray();
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (eventId.Id is 2 or 3)
+            {
+                _outcomes.Enqueue((eventId.Id, Cache?.PendingRefresh is { IsCompleted: false }));
+            }
+        }
     }
 }
