@@ -84,6 +84,22 @@ public sealed class AwsSdkClientRegistrationTests
     }
 
     [Fact]
+    public async Task AddAwsCredentials_LaptopDefaultProfileWithoutAwsProfile_UsesTheDefaultProfile()
+    {
+        FakeSystemEnvironment environment = new FakeSystemEnvironment()
+            .WithFile("/home/test/.aws/credentials", "[default]\naws_access_key_id = AKIALAPTOP0000000001\naws_secret_access_key = laptopSecretKey0000000000000000000000001\n");
+        ServiceCollection services = new();
+        services.AddSingleton<ISystemEnvironment>(environment);
+        services.AddAwsCredentials();
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        ImmutableCredentials credentials = await provider.GetRequiredService<AWSOptions>().Credentials.GetCredentialsAsync();
+
+        Assert.Equal("AKIALAPTOP0000000001", credentials.AccessKey);
+        Assert.Equal("aws-profile:default", provider.GetRequiredService<ICredentialProvider<AwsCredentials>>().HopName);
+    }
+
+    [Fact]
     public void AddAwsCredentials_ApplicationRegisteredAwsOptionsFirst_KeepsThem()
     {
         AWSOptions own = new() { Region = RegionEndpoint.USEast2 };
