@@ -3,11 +3,11 @@ namespace CrossCloudAuth.DependencyInjection;
 /// <summary>Where the first AWS credentials of a registered AWS identity come from.</summary>
 public enum AwsCredentialSourceKind
 {
-    /// <summary>The first that is configured here, in the AWS SDKs' order: <see cref="WebIdentity"/> when its options
-    /// name a role or token file; otherwise <see cref="Environment"/> when <c>AWS_ACCESS_KEY_ID</c> is set, then
-    /// <see cref="Profile"/> when a profile is named (options or <c>AWS_PROFILE</c>), then <see cref="WebIdentity"/>
-    /// when <c>AWS_ROLE_ARN</c> and <c>AWS_WEB_IDENTITY_TOKEN_FILE</c> are set, then <see cref="Container"/> when
-    /// <c>AWS_CONTAINER_CREDENTIALS_RELATIVE_URI</c> or <c>_FULL_URI</c> is set, then <see cref="InstanceMetadata"/>.</summary>
+    /// <summary><see cref="WebIdentity"/> when the options name a role or token file, <see cref="Profile"/> when the
+    /// options name a profile; otherwise the <see cref="Aws.DefaultAwsCredentialChain"/>, chosen once in the AWS SDKs'
+    /// order: access keys from the environment, then the <c>AWS_PROFILE</c> (else <c>[default]</c>) profile, then
+    /// <c>AWS_ROLE_ARN</c> + <c>AWS_WEB_IDENTITY_TOKEN_FILE</c>, then the ECS / EKS Pod Identity container endpoint,
+    /// then EC2 instance metadata.</summary>
     Auto = 0,
 
     /// <summary><c>AssumeRoleWithWebIdentity</c> with a projected service-account token (EKS IRSA, the GKE-on-AWS webhook).</summary>

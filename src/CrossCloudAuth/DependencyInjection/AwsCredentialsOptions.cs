@@ -5,8 +5,9 @@ namespace CrossCloudAuth.DependencyInjection;
 
 /// <summary>
 /// Settings of an AWS identity registered with <c>services.AddAwsCredentials()</c>: where the first credentials come
-/// from and the roles assumed after them. Left empty, the source is found as the AWS SDKs find it (web identity from
-/// <c>AWS_ROLE_ARN</c> + <c>AWS_WEB_IDENTITY_TOKEN_FILE</c>, then access keys from the environment, then the
+/// from and the roles assumed after them. Left empty, the source is found as the AWS SDKs find it, by a
+/// <see cref="DefaultAwsCredentialChain"/> (access keys from the environment, then the <c>AWS_PROFILE</c> or
+/// <c>[default]</c> profile, then web identity from <c>AWS_ROLE_ARN</c> + <c>AWS_WEB_IDENTITY_TOKEN_FILE</c>, then the
 /// ECS/EKS Pod Identity container endpoint, then EC2 instance metadata) and no role is assumed after it.
 /// </summary>
 /// <remarks>Bind it from configuration: <see cref="Source"/>, <see cref="Profile"/> (<c>ProfileName</c>,

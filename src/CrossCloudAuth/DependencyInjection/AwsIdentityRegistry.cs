@@ -103,10 +103,11 @@ internal sealed class AwsIdentityRegistry(IServiceProvider services, IOptionsMon
         try
         {
             Func<CancellationToken, ValueTask<string>>? regionResolver = null;
+            DefaultAwsCredentialChain? chain = null;
             ICredentialProvider<AwsCredentials> current;
             if (settings.SourceProvider is { } provided)
             {
-                current = provided is RefreshAheadCache<AwsCredentials> ? provided : Cache(provided);
+                current = provided is RefreshAheadCache<AwsCredentials> or DefaultAwsCredentialChain ? provided : Cache(provided);
             }
             else
             {
@@ -116,7 +117,9 @@ internal sealed class AwsIdentityRegistry(IServiceProvider services, IOptionsMon
                     owned.Add(disposable);
                 }
 
-                current = Cache(source);
+                // The default chain caches the source it chooses itself; every other source gets its cache here.
+                chain = source as DefaultAwsCredentialChain;
+                current = chain is null ? Cache(source) : chain;
             }
 
             foreach (AssumeRoleCredentialSourceOptions hop in settings.RoleChain)
@@ -125,13 +128,13 @@ internal sealed class AwsIdentityRegistry(IServiceProvider services, IOptionsMon
                 current = Cache(new AssumeRoleCredentialSource(current, hop, environment, time, Logger("CrossCloudAuth.Aws.AssumeRoleCredentialSource")));
             }
 
-            AwsIdentity identity = new(name, current, caches, owned, regionResolver);
+            AwsIdentity identity = new(name, current, caches, owned, regionResolver, chain);
             ILogger log = Logger("CrossCloudAuth.DependencyInjection");
             if (log.IsEnabled(LogLevel.Information))
             {
                 string described = IdentityName.Describe(name);
-                string chain = string.Join(" → ", caches.Select(c => c.HopName));
-                DependencyInjectionLog.AwsIdentityCreated(log, described, chain);
+                string hops = string.Join(" → ", (chain is null ? [] : new[] { chain.HopName }).Concat(caches.Select(c => c.HopName)));
+                DependencyInjectionLog.AwsIdentityCreated(log, described, hops);
             }
 
             return identity;
@@ -155,13 +158,36 @@ internal sealed class AwsIdentityRegistry(IServiceProvider services, IOptionsMon
         if (kind == AwsCredentialSourceKind.Auto)
         {
             bool webIdentityOptions = !string.IsNullOrWhiteSpace(settings.WebIdentity.RoleArn) || !string.IsNullOrWhiteSpace(settings.WebIdentity.WebIdentityTokenFile);
-            bool profile = !string.IsNullOrWhiteSpace(settings.Profile.ProfileName) || !string.IsNullOrWhiteSpace(environment.GetEnvironmentVariable("AWS_PROFILE"));
-            kind = webIdentityOptions ? AwsCredentialSourceKind.WebIdentity
-                : EnvironmentCredentialSource.IsConfigured(environment) ? AwsCredentialSourceKind.Environment
-                : profile ? AwsCredentialSourceKind.Profile
-                : WebIdentityCredentialSource.IsConfigured(environment) ? AwsCredentialSourceKind.WebIdentity
-                : ContainerCredentialSource.IsConfigured(environment) ? AwsCredentialSourceKind.Container
-                : AwsCredentialSourceKind.InstanceMetadata;
+            if (webIdentityOptions)
+            {
+                kind = AwsCredentialSourceKind.WebIdentity;
+            }
+            else if (!string.IsNullOrWhiteSpace(settings.Profile.ProfileName))
+            {
+                kind = AwsCredentialSourceKind.Profile;
+            }
+            else
+            {
+                // Nothing named in the options: the same chain as DefaultAwsCredentialChain outside DI.
+                ApplyStsDefaults(settings.WebIdentity.Sts, settings);
+                ApplyStsDefaults(settings.Profile.Sts, settings);
+                settings.Container.HttpClient ??= settings.HttpClient;
+                settings.InstanceMetadata.HttpClient ??= settings.HttpClient;
+                DefaultAwsCredentialChain chain = new(
+                    new DefaultAwsCredentialChainOptions
+                    {
+                        Profile = settings.Profile,
+                        WebIdentity = settings.WebIdentity,
+                        Container = settings.Container,
+                        InstanceMetadata = settings.InstanceMetadata,
+                        Cache = settings.Cache,
+                    },
+                    environment,
+                    time,
+                    logger("CrossCloudAuth.Aws.DefaultAwsCredentialChain"));
+                regionResolver = chain.ResolveRegionAsync;
+                return chain;
+            }
         }
 
         switch (kind)
@@ -197,12 +223,15 @@ internal sealed class AwsIdentityRegistry(IServiceProvider services, IOptionsMon
 internal sealed class AwsIdentity : IDisposable
 {
     private readonly IReadOnlyList<IDisposable> _owned;
+    private readonly IReadOnlyList<RefreshAheadCache<AwsCredentials>> _caches;
+    private readonly DefaultAwsCredentialChain? _chain;
 
-    public AwsIdentity(string name, ICredentialProvider<AwsCredentials> provider, IReadOnlyList<RefreshAheadCache<AwsCredentials>> caches, IReadOnlyList<IDisposable> owned, Func<CancellationToken, ValueTask<string>>? regionResolver)
+    public AwsIdentity(string name, ICredentialProvider<AwsCredentials> provider, IReadOnlyList<RefreshAheadCache<AwsCredentials>> caches, IReadOnlyList<IDisposable> owned, Func<CancellationToken, ValueTask<string>>? regionResolver, DefaultAwsCredentialChain? chain = null)
     {
         Name = name;
         Provider = provider;
-        Caches = caches;
+        _caches = caches;
+        _chain = chain;
         _owned = owned;
         RegionResolver = regionResolver;
         SdkCredentials = new CachedAwsCredentials(provider);
@@ -212,7 +241,9 @@ internal sealed class AwsIdentity : IDisposable
 
     public ICredentialProvider<AwsCredentials> Provider { get; }
 
-    public IReadOnlyList<RefreshAheadCache<AwsCredentials>> Caches { get; }
+    /// <summary>Every hop's cache; with the default chain, its cache once it has chosen a source.</summary>
+    public IReadOnlyList<RefreshAheadCache<AwsCredentials>> Caches =>
+        _chain?.SelectedCache is { } chosen ? [chosen, .. _caches] : _caches;
 
     public Func<CancellationToken, ValueTask<string>>? RegionResolver { get; }
 
@@ -220,7 +251,7 @@ internal sealed class AwsIdentity : IDisposable
 
     public void Dispose()
     {
-        foreach (RefreshAheadCache<AwsCredentials> cache in Caches)
+        foreach (RefreshAheadCache<AwsCredentials> cache in _caches)
         {
             cache.Dispose();
         }

@@ -1,8 +1,11 @@
+using Amazon;
+using Amazon.Extensions.NETCore.Setup;
 using Amazon.Runtime;
 using CrossCloudAuth;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Caching;
 using CrossCloudAuth.DependencyInjection;
+using CrossCloudAuth.Platform;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -18,10 +21,17 @@ public static partial class CrossCloudAuthServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <returns>The <paramref name="services"/>, so that additional calls can be chained.</returns>
-    /// <remarks>Existing registrations are kept and repeated calls add nothing; the options
-    /// (<see cref="AwsCredentialsOptions"/>) are validated when the host starts. Give the credentials to AWS SDK
-    /// clients with <c>new AmazonS3Client(sp.GetRequiredService&lt;AWSCredentials&gt;(), config)</c> or
-    /// <c>AWSOptions.Credentials</c>.</remarks>
+    /// <remarks><para>Existing registrations are kept and repeated calls add nothing; the options
+    /// (<see cref="AwsCredentialsOptions"/>) are validated when the host starts. With no source configured, the
+    /// source is chosen as <see cref="DefaultAwsCredentialChain"/> chooses it (environment, profile, web identity,
+    /// container, instance metadata).</para>
+    /// <para>AWS SDK clients registered with <c>AddAWSService&lt;T&gt;()</c> (AWSSDK.Extensions.NETCore.Setup) use these
+    /// credentials with no other line: the default identity also registers the <see cref="AWSOptions"/> those clients
+    /// read, built from the <c>AWS</c> section of <see cref="IConfiguration"/> when there is one, with
+    /// <see cref="AWSOptions.Credentials"/> set to these credentials and <see cref="AWSOptions.Region"/> (when unset)
+    /// to <see cref="AwsCredentialsOptions.Region"/>, <c>AWS_REGION</c> or <c>AWS_DEFAULT_REGION</c>. An
+    /// <see cref="AWSOptions"/> the application registered first (<c>AddDefaultAWSOptions</c>) is kept: set its
+    /// <c>Credentials</c> to <c>sp.GetRequiredService&lt;AWSCredentials&gt;()</c>.</para></remarks>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
     public static IServiceCollection AddAwsCredentials(this IServiceCollection services)
     {
@@ -105,6 +115,7 @@ public static partial class CrossCloudAuthServiceCollectionExtensions
             services.TryAddSingleton<AWSCredentials>(sp => Aws(sp, name).SdkCredentials);
             services.TryAddSingleton(sp => Aws(sp, name).SdkCredentials);
             services.TryAddSingleton(sp => Aws(sp, name).Provider);
+            services.TryAddSingleton(CreateAwsOptions);
         }
         else
         {
@@ -155,6 +166,26 @@ public static partial class CrossCloudAuthServiceCollectionExtensions
         }
 
         return services;
+    }
+
+    /// <summary>The <see cref="AWSOptions"/> that <c>AddAWSService&lt;T&gt;()</c> reads: the application's <c>AWS</c>
+    /// configuration section, if any, with the default identity's cached credentials and its region.</summary>
+    private static AWSOptions CreateAwsOptions(IServiceProvider services)
+    {
+        AWSOptions options = services.GetService<IConfiguration>()?.GetAWSOptions() ?? new AWSOptions();
+        options.Credentials = Aws(services, Options.Options.DefaultName).SdkCredentials;
+        if (options.Region is null && string.IsNullOrEmpty(options.DefaultClientConfig.ServiceURL))
+        {
+            ISystemEnvironment environment = services.GetService<ISystemEnvironment>() ?? SystemEnvironment.Instance;
+            string? configured = services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<AwsCredentialsOptions>>().Get(Options.Options.DefaultName).Region;
+            string? region = string.IsNullOrWhiteSpace(configured) ? AwsRegion.FromEnvironment(environment, "aws-sdk:AWSOptions") : configured.Trim();
+            if (region is not null)
+            {
+                options.Region = RegionEndpoint.GetBySystemName(region);
+            }
+        }
+
+        return options;
     }
 
     private static AwsIdentity Aws(IServiceProvider services, string name) =>

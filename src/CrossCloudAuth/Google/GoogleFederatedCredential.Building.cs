@@ -144,7 +144,7 @@ public sealed partial class GoogleFederatedCredential
             ISubjectTokenSource subject = options.SubjectTokenSource
                 ?? (configuration is null
                     ? throw new CredentialConfigurationException(hop, "A SubjectTokenSource is required: a FileSubjectTokenSource, UrlSubjectTokenSource, ExecutableSubjectTokenSource or an AWS subject token source.")
-                    : ExternalAccountSubjectTokenSources.Create(configuration, new SourceContext(http, options.HttpClient, time, environment, options.RequestTimeout, allowAny, email, options.LoggerFactory), hop, out ownedSource));
+                    : ExternalAccountSubjectTokenSources.Create(configuration, new SourceContext(http, options.HttpClient, time, environment, options.RequestTimeout, allowAny, email, options.LoggerFactory, options.AwsCredentials, options.UseDefaultAwsCredentialChain), hop, out ownedSource));
 
             Settings settings = new(
                 audience, subject, tokenUrl, impersonationUrl, email, options.TokenLifetime, delegates, scopes,
@@ -205,4 +205,6 @@ internal sealed record SourceContext(
     TimeSpan RequestTimeout,
     bool AllowNonStandardEndpoints,
     string? ServiceAccountEmail,
-    ILoggerFactory? LoggerFactory);
+    ILoggerFactory? LoggerFactory,
+    ICredentialProvider<Aws.AwsCredentials>? AwsCredentials = null,
+    bool UseDefaultAwsCredentialChain = false);

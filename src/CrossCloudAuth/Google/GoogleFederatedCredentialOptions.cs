@@ -89,6 +89,18 @@ public sealed class GoogleFederatedCredentialOptions
     /// <summary>Gets or sets the refresh scheduling of every cached token. Default: the cache's defaults.</summary>
     public RefreshAheadCacheOptions? CacheOptions { get; set; }
 
+    /// <summary>Gets or sets the AWS credentials that sign the subject of an <c>aws1</c> configuration, such as a
+    /// <see cref="Aws.DefaultAwsCredentialChain"/> or a role chain; not disposed by the credential. Default: none, which
+    /// keeps Google's behaviour (see <see cref="UseDefaultAwsCredentialChain"/>).</summary>
+    public ICredentialProvider<Aws.AwsCredentials>? AwsCredentials { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether an <c>aws1</c> configuration finds its AWS credentials with the
+    /// full AWS chain (<see cref="Aws.DefaultAwsCredentialChain"/>: environment, profile, web identity, ECS / EKS Pod
+    /// Identity container credentials, then the file's instance metadata URLs) instead of Google's (environment
+    /// variables, then instance metadata). Ignored when <see cref="AwsCredentials"/> is set. Default:
+    /// <see langword="false"/>, Google's behaviour.</summary>
+    public bool UseDefaultAwsCredentialChain { get; set; }
+
     /// <summary>Gets or sets the deadline of each request to STS, IAM Credentials and URL sources. Default: 30 seconds.</summary>
     public TimeSpan RequestTimeout { get; set; } = GoogleDefaults.RequestTimeout;
 }

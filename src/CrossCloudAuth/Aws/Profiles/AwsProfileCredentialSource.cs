@@ -20,8 +20,8 @@ namespace CrossCloudAuth.Aws;
 /// <see cref="RefreshAheadCache{TCredential}"/> like any other. If resolution fails, the next call reads the files again.</para>
 /// <para>A named profile that does not exist, a <c>source_profile</c> cycle and a role without a source are
 /// configuration errors that list what was found; the implicit <c>default</c> profile missing means this source is
-/// unavailable. <c>credential_process</c>, SSO and MFA profiles are not supported: feed such credentials through
-/// <see cref="AwsSdkCredentialSource"/>.</para>
+/// unavailable. <c>credential_process</c>, SSO and MFA profiles are not resolved here: <see cref="DefaultAwsCredentialChain"/>
+/// hands them to the AWS SDK's resolver, or feed such credentials through <see cref="AwsSdkCredentialSource"/>.</para>
 /// <para>This type is thread-safe.</para>
 /// </remarks>
 public sealed partial class AwsProfileCredentialSource : ICredentialProvider<AwsCredentials>, IDisposable
