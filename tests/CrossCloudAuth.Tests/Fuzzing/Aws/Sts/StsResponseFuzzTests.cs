@@ -70,7 +70,7 @@ public sealed class StsResponseFuzzTests
                 Assert.False(string.IsNullOrEmpty(credentials!.AccessKeyId));
                 Assert.DoesNotContain(Secret, credentials.ToString(), StringComparison.Ordinal);
             }
-        }, baseCount: 120, print: response => $"{(int)response.Item1} {Fuzz.Printable(response.Item2)}");
+        }, baseCount: 80, print: response => $"{(int)response.Item1} {Fuzz.Printable(response.Item2)}");
     }
 
     [Fact]
