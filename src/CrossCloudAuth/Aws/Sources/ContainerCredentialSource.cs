@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
+using CrossCloudAuth.Google;
 using CrossCloudAuth.Http;
 using CrossCloudAuth.Platform;
 using Microsoft.Extensions.Logging;
@@ -157,9 +159,33 @@ public sealed partial class ContainerCredentialSource : ICredentialProvider<AwsC
 
     private static string ErrorDetail(string body)
     {
-        // The agent answers errors as JSON {"Code":…,"Message":…} or plain text; quote a short, single-line excerpt.
-        string line = body.ReplaceLineEndings(" ").Trim();
-        return line.Length == 0 ? string.Empty : $": \"{(line.Length > 200 ? line[..200] + "…" : line)}\"";
+        // The agent answers errors as JSON {"Code":…,"Message":…} or plain text. Of anything JSON-like (braces or quotes,
+        // as in a truncated document), only Code and Message are quoted: whatever else an error body holds (even
+        // credentials) stays out of the message. Plain text is quoted bounded and redacted, on one line.
+        string text = body.Trim().TrimStart('\uFEFF');
+        if (text.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        if (text.Contains('{', StringComparison.Ordinal) || text.Contains('"', StringComparison.Ordinal))
+        {
+            CredentialDocument? error = null;
+            try
+            {
+                error = JsonSerializer.Deserialize(text, AwsJsonContext.Default.CredentialDocument);
+            }
+            catch (JsonException)
+            {
+                // Not an error document: nothing of it is quoted.
+            }
+
+            return error?.Code is null && error?.Message is null
+                ? string.Empty
+                : $": {ServiceErrorText.Quote(error.Code)}: \"{ServiceErrorText.Quote(error.Message)}\"";
+        }
+
+        return $": \"{ServiceErrorText.Quote(text)}\"";
     }
 
     private Uri? ResolveEndpoint()

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CrossCloudAuth.Google;
 
 namespace CrossCloudAuth.Aws;
 
@@ -54,9 +55,9 @@ internal sealed class CredentialDocument
         {
             throw new AuthenticationFailedException(
                 hopName,
-                $"The credential endpoint reported '{document.Code}'{(string.IsNullOrEmpty(document.Message) ? "" : $": {document.Message}")}. {fix}",
+                $"The credential endpoint reported '{ServiceErrorText.Quote(document.Code)}'{(string.IsNullOrEmpty(document.Message) ? "" : $": {ServiceErrorText.Quote(document.Message)}")}. {fix}",
                 HttpStatusCode.OK,
-                document.Code,
+                ServiceErrorText.Quote(document.Code),
                 isTransient: true);
         }
 
@@ -77,7 +78,7 @@ internal sealed class CredentialDocument
             {
                 throw new AuthenticationFailedException(
                     hopName,
-                    $"The credential response's Expiration '{document.Expiration}' is not a timestamp. {fix}",
+                    $"The credential response's Expiration '{ServiceErrorText.Quote(document.Expiration)}' is not a timestamp. {fix}",
                     HttpStatusCode.OK,
                     "MalformedResponse",
                     isTransient: true);

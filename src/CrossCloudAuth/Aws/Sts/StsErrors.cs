@@ -3,6 +3,7 @@ using System.Xml;
 using Amazon.Runtime;
 using Amazon.Runtime.Internal.Transform;
 using Amazon.SecurityToken.Model;
+using CrossCloudAuth.Google;
 
 namespace CrossCloudAuth.Aws;
 
@@ -31,7 +32,7 @@ internal static class StsErrors
                 return Rejected(
                     hopName,
                     invalid,
-                    $"STS could not fetch the signing keys of the token's issuer: \"{invalid.Message}\". AWS reads the issuer's "
+                    $"STS could not fetch the signing keys of the token's issuer: \"{Said(invalid)}\". AWS reads the issuer's "
                     + "OIDC discovery document and JWKS over the public internet, so they must be publicly readable (for GKE on AWS, "
                     + "make the OIDC discovery Cloud Storage bucket public; for a self-hosted issuer, serve /.well-known/openid-configuration "
                     + "and its jwks_uri over HTTPS without authentication), and the IAM OIDC identity provider's URL must equal the token's 'iss'.",
@@ -41,24 +42,24 @@ internal static class StsErrors
                 return Rejected(
                     hopName,
                     invalid,
-                    $"STS rejected the web identity token: \"{invalid.Message}\". Check that an IAM OIDC identity provider exists for the "
+                    $"STS rejected the web identity token: \"{Said(invalid)}\". Check that an IAM OIDC identity provider exists for the "
                     + "token's issuer with audience 'sts.amazonaws.com', and that the file is the projected service-account token (audience sts.amazonaws.com), not a copy.",
                     transient: false);
 
             case IDPRejectedClaimException rejected:
-                return Rejected(hopName, rejected, $"The identity provider rejected the token's claims: \"{rejected.Message}\". Check the audience of the projected token and the IAM OIDC provider's client IDs.", transient: false);
+                return Rejected(hopName, rejected, $"The identity provider rejected the token's claims: \"{Said(rejected)}\". Check the audience of the projected token and the IAM OIDC provider's client IDs.", transient: false);
 
             case IDPCommunicationErrorException communication:
-                return Rejected(hopName, communication, $"STS could not reach the identity provider: \"{communication.Message}\". This is usually temporary; if it persists, check that the issuer's discovery document is reachable from the internet.", transient: true);
+                return Rejected(hopName, communication, $"STS could not reach the identity provider: \"{Said(communication)}\". This is usually temporary; if it persists, check that the issuer's discovery document is reachable from the internet.", transient: true);
 
             case ExpiredTokenException expired:
                 return Expired(expired, operation, hopName, sourceHopName);
 
             case RegionDisabledException disabled:
-                return Rejected(hopName, disabled, $"STS is not activated in this account for the region of {endpoint}: \"{disabled.Message}\". Activate the region under IAM > Account settings, or set AWS_REGION (or the STS Region option) to an active region.", transient: false);
+                return Rejected(hopName, disabled, $"STS is not activated in this account for the region of {endpoint}: \"{Said(disabled)}\". Activate the region under IAM > Account settings, or set AWS_REGION (or the STS Region option) to an active region.", transient: false);
 
             case MalformedPolicyDocumentException or PackedPolicyTooLargeException:
-                return new CredentialConfigurationException(hopName, $"STS rejected the session policy or tags: \"{error.Message}\". Shorten or fix the inline policy, policy ARNs or session tags.", error);
+                return new CredentialConfigurationException(hopName, $"STS rejected the session policy or tags: \"{Said(error)}\". Shorten or fix the inline policy, policy ARNs or session tags.", error);
 
             case AmazonServiceException service:
                 return MapServiceError(service, operation, hopName, endpoint, sourceHopName);
@@ -70,10 +71,10 @@ internal static class StsErrors
                 return new AuthenticationFailedException(hopName, $"STS at {endpoint} did not answer in time.", errorCode: "Timeout", isTransient: true, innerException: error);
 
             case HttpRequestException http:
-                return new AuthenticationFailedException(hopName, $"Could not reach STS at {endpoint}: {http.Message}. Check network access (or the endpoint override).", http.StatusCode, "NetworkError", isTransient: true, innerException: error);
+                return new AuthenticationFailedException(hopName, $"Could not reach STS at {endpoint}: {Said(http)}. Check network access (or the endpoint override).", http.StatusCode, "NetworkError", isTransient: true, innerException: error);
 
             case AmazonClientException client:
-                return new AuthenticationFailedException(hopName, $"The call to STS at {endpoint} failed: {client.Message}", errorCode: "ClientError", isTransient: true, innerException: error);
+                return new AuthenticationFailedException(hopName, $"The call to STS at {endpoint} failed: {Said(client)}", errorCode: "ClientError", isTransient: true, innerException: error);
 
             default:
                 return new AuthenticationFailedException(hopName, $"The call to STS at {endpoint} failed ({error.GetType().Name}).", errorCode: "Unexpected", isTransient: false, innerException: error);
@@ -82,8 +83,12 @@ internal static class StsErrors
 
     private static CrossCloudAuthException MapServiceError(AmazonServiceException service, Operation operation, string hopName, string endpoint, string? sourceHopName)
     {
-        string code = service.ErrorCode ?? service.StatusCode.ToString();
-        string quoted = string.IsNullOrEmpty(service.Message) ? code : service.Message;
+        string code = string.IsNullOrEmpty(service.ErrorCode) ? service.StatusCode.ToString() : ServiceErrorText.Quote(service.ErrorCode);
+        // Without an error code the SDK found no STS error document and its message quotes the whole body, which may be
+        // anything a proxy or an echoing endpoint sent (even the request's web identity token): quote none of it.
+        string quoted = string.IsNullOrEmpty(service.ErrorCode)
+            ? "the response is not an STS error document"
+            : string.IsNullOrEmpty(service.Message) ? ServiceErrorText.Quote(code) : Said(service);
 
         if (code is "Throttling" or "ThrottlingException" or "RequestLimitExceeded" or "TooManyRequestsException" or "PriorRequestNotComplete"
             || service.StatusCode == HttpStatusCode.TooManyRequests)
@@ -134,12 +139,23 @@ internal static class StsErrors
             hopName,
             expired,
             operation == Operation.AssumeRoleWithWebIdentity
-                ? $"STS says the web identity token has expired: \"{expired.Message}\". The kubelet rotates projected tokens; make sure the file is the projected token itself (not a copy) and that the host clock is right."
-                : $"STS says the calling credentials' session has expired: \"{expired.Message}\". The source hop ({sourceHopName ?? "the caller"}) must be refreshed; wrap it in a RefreshAheadCache, and check the host clock.",
+                ? $"STS says the web identity token has expired: \"{Said(expired)}\". The kubelet rotates projected tokens; make sure the file is the projected token itself (not a copy) and that the host clock is right."
+                : $"STS says the calling credentials' session has expired: \"{Said(expired)}\". The source hop ({sourceHopName ?? "the caller"}) must be refreshed; wrap it in a RefreshAheadCache, and check the host clock.",
             transient: operation == Operation.AssumeRole);
 
     private static AuthenticationFailedException Rejected(string hopName, AmazonServiceException error, string message, bool transient) =>
-        new(hopName, message, error.StatusCode == 0 ? null : error.StatusCode, error.ErrorCode, transient, error);
+        new(
+            hopName,
+            message,
+            error.StatusCode == 0 ? null : error.StatusCode,
+            string.IsNullOrEmpty(error.ErrorCode) ? null : ServiceErrorText.Quote(error.ErrorCode),
+            transient,
+
+            // Without an error code the SDK's message is the raw body: keep it out of ToString() too.
+            string.IsNullOrEmpty(error.ErrorCode) ? null : error);
 
     private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
+
+    /// <summary>What the service said, bounded, on one line, with anything token-shaped redacted.</summary>
+    private static string Said(Exception error) => ServiceErrorText.Quote(error.Message);
 }

@@ -103,23 +103,41 @@ public sealed partial class ExternalAccountConfiguration
         return LoadFileAsync(path, environment, cancellationToken);
     }
 
+    /// <summary>How deeply objects and arrays may nest; gcloud writes at most three levels.</summary>
+    internal const int MaxJsonDepth = 16;
+
     internal static string HopName(string source) => $"google-config:{source}";
 
-    private static ExternalAccountConfiguration Parse(byte[] utf8Json, string source)
+    private static ExternalAccountConfiguration Parse(byte[] content, string source)
     {
         string hop = HopName(source);
+
+        // Editors on Windows save UTF-8 with a byte order mark; System.Text.Json rejects it as an invalid value.
+        ReadOnlySpan<byte> utf8Json = content;
+        if (utf8Json.StartsWith(Encoding.UTF8.Preamble))
+        {
+            utf8Json = utf8Json[Encoding.UTF8.Preamble.Length..];
+        }
+
+        if (NestsTooDeeply(utf8Json))
+        {
+            throw new CredentialConfigurationException(hop, $"The credential configuration nests objects or arrays more than {MaxJsonDepth} levels deep: it is not an external_account file (gcloud writes at most three levels).");
+        }
+
         ExternalAccountJson? file;
         try
         {
             file = JsonSerializer.Deserialize(utf8Json, ExternalAccountJsonContext.Default.ExternalAccountJson);
         }
+        // The JsonException is not kept as the inner exception: System.Text.Json quotes the rest of the input after an invalid
+        // literal, which may hold client_secret, and an inner exception's message shows in ToString() and in logs.
         catch (JsonException error) when (error.Path is { Length: > 2 })
         {
-            throw new CredentialConfigurationException(hop, $"The field {FieldName(error.Path)} has the wrong type ({DescribeJsonError(error)}). Regenerate the file with 'gcloud iam workload-identity-pools create-cred-config' or fix that field.", error);
+            throw new CredentialConfigurationException(hop, $"The field {FieldName(error.Path)} has the wrong type ({DescribeJsonError(error)}). Regenerate the file with 'gcloud iam workload-identity-pools create-cred-config' or fix that field.");
         }
         catch (JsonException error)
         {
-            throw new CredentialConfigurationException(hop, $"The credential configuration is not a JSON object ({DescribeJsonError(error)}).", error);
+            throw new CredentialConfigurationException(hop, $"The credential configuration is not a JSON object ({DescribeJsonError(error)}).");
         }
 
         if (file is null)
@@ -128,6 +146,29 @@ public sealed partial class ExternalAccountConfiguration
         }
 
         return Validate(file, source, hop);
+    }
+
+    /// <summary>Whether the JSON nests deeper than <see cref="MaxJsonDepth"/>, found before deserializing so that the error says so
+    /// instead of blaming the field where the depth ran out. Malformed JSON is left to the deserializer to report.</summary>
+    private static bool NestsTooDeeply(ReadOnlySpan<byte> utf8Json)
+    {
+        Utf8JsonReader reader = new(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = MaxJsonDepth + 1 });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.CurrentDepth >= MaxJsonDepth)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Reported with its position by the deserializer.
+        }
+
+        return false;
     }
 
     private static string FieldName(string path) => path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;

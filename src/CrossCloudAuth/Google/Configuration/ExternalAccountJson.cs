@@ -109,6 +109,6 @@ internal sealed class ExecutableJson
 [JsonSourceGenerationOptions(
     ReadCommentHandling = JsonCommentHandling.Skip,
     AllowTrailingCommas = true,
-    MaxDepth = 16)]
+    MaxDepth = ExternalAccountConfiguration.MaxJsonDepth)]
 [JsonSerializable(typeof(ExternalAccountJson))]
 internal sealed partial class ExternalAccountJsonContext : JsonSerializerContext;

@@ -22,7 +22,7 @@ internal static class IamErrorTranslator
         }
 
         bool transient = HopHttp.IsTransient(response.StatusCode);
-        string status = error?.Status ?? StatusFor(response.StatusCode);
+        string status = string.IsNullOrWhiteSpace(error?.Status) ? StatusFor(response.StatusCode) : ServiceErrorText.Quote(error.Status);
         string quoted = error?.Message is null ? string.Empty : $": \"{ServiceErrorText.Quote(error.Message)}\"";
         string fix = status switch
         {

@@ -114,7 +114,11 @@ internal sealed partial class GoogleStsExchanger : ICredentialProvider<AccessTok
         }
 
         // The lifetime counts from when the request was sent, so latency never makes a token look fresher than it is.
-        AccessToken token = new(parsed.AccessToken, sentAt + TimeSpan.FromSeconds(expiresIn), tokenType: "Bearer");
+        // Google issues no access token for longer than 12 hours; a larger expires_in (up to long.MaxValue, which does
+        // not fit a TimeSpan) is clamped to that: refreshing earlier than the server said is always safe, whereas
+        // rejecting the answer would turn a quirky but working endpoint into an outage.
+        TimeSpan lifetime = expiresIn >= (long)GoogleDefaults.MaximumTokenLifetime.TotalSeconds ? GoogleDefaults.MaximumTokenLifetime : TimeSpan.FromSeconds(expiresIn);
+        AccessToken token = new(parsed.AccessToken, sentAt + lifetime, tokenType: "Bearer");
         Log.Exchanged(_logger, HopName, _subjectTokenSource.HopName, parsed.IssuedTokenType, token.ExpiresOn);
         return token;
     }

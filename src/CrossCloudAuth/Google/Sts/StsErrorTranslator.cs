@@ -29,7 +29,7 @@ internal static class StsErrorTranslator
             return new AuthenticationFailedException(hop, $"The token exchange failed with HTTP {status} {response.StatusCode}. {what}", response.StatusCode, isTransient: transient);
         }
 
-        string code = error.Error!;
+        string code = ServiceErrorText.Quote(error.Error);
         string description = ServiceErrorText.Quote(error.ErrorDescription);
         string fix = Fix(code, error.ErrorDescription ?? string.Empty, audience, subjectTokenType);
         return new AuthenticationFailedException(

@@ -23,6 +23,9 @@ public sealed class ExecutableSubjectTokenSource : ISubjectTokenSource
     /// <summary>The environment variable that must be <c>1</c> for executables to run.</summary>
     public const string AllowExecutablesVariable = "GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES";
 
+    private const long MinUnixSeconds = -62_135_596_800; // DateTimeOffset.MinValue
+    private const long MaxUnixSeconds = 253_402_300_799; // DateTimeOffset.MaxValue, to the second
+
     internal static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
     internal static readonly TimeSpan MinimumTimeout = TimeSpan.FromSeconds(5);
     internal static readonly TimeSpan MaximumTimeout = TimeSpan.FromMinutes(2);
@@ -152,6 +155,19 @@ public sealed class ExecutableSubjectTokenSource : ISubjectTokenSource
             ?? throw new AuthenticationFailedException(HopName, "The program returned a token that has already expired (expiration_time is in the past).");
     }
 
+    /// <summary>The failure code as text; a string with invalid UTF-8 (which the reader does not check) reads as such.</summary>
+    private static string CodeText(JsonElement code)
+    {
+        try
+        {
+            return code.ToString();
+        }
+        catch (InvalidOperationException)
+        {
+            return "(not valid UTF-8)";
+        }
+    }
+
     private void EnsureAllowed()
     {
         if (_environment.GetEnvironmentVariable(AllowExecutablesVariable) != "1")
@@ -225,7 +241,7 @@ public sealed class ExecutableSubjectTokenSource : ISubjectTokenSource
                 return null;
             }
 
-            string code = response.Code is JsonElement element ? element.ToString() : string.Empty;
+            string code = response.Code is JsonElement element ? CodeText(element) : string.Empty;
             if (code.Length == 0 || string.IsNullOrEmpty(response.Message))
             {
                 throw new AuthenticationFailedException(HopName, $"The {what} reports a failure without the required \"code\" and \"message\" fields.");
@@ -236,7 +252,8 @@ public sealed class ExecutableSubjectTokenSource : ISubjectTokenSource
 
         if (response.ExpirationTime is long expiration)
         {
-            if (DateTimeOffset.FromUnixTimeSeconds(expiration) <= _timeProvider.GetUtcNow())
+            // Outside DateTimeOffset's calendar, a time is simply far in the past or the future: clamp rather than throw.
+            if (DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(expiration, MinUnixSeconds, MaxUnixSeconds)) <= _timeProvider.GetUtcNow())
             {
                 return null;
             }

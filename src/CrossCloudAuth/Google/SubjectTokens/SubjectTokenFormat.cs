@@ -65,7 +65,17 @@ public sealed class SubjectTokenFormat
                 throw new CredentialConfigurationException(hopName, $"The JSON {what} has no string field \"{SubjectTokenFieldName}\". Check credential_source.format.subject_token_field_name.");
             }
 
-            string token = field.GetString()!.Trim();
+            string token;
+            try
+            {
+                token = field.GetString()!.Trim();
+            }
+            catch (InvalidOperationException)
+            {
+                // The reader checks the JSON's structure, not the UTF-8 inside strings; decoding the field does.
+                throw new CredentialConfigurationException(hopName, $"The field \"{SubjectTokenFieldName}\" of the {what} is not valid UTF-8 text, so it cannot be a token. Check what writes the {what}.");
+            }
+
             if (token.Length == 0)
             {
                 throw new CredentialUnavailableException(hopName, $"The field \"{SubjectTokenFieldName}\" of the {what} is empty: there is no subject token to exchange.");
