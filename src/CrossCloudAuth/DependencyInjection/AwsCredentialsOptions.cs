@@ -14,7 +14,12 @@ namespace CrossCloudAuth.DependencyInjection;
 /// <c>ConfigFile</c>, <c>CredentialsFile</c>), <see cref="WebIdentity"/> (<c>RoleArn</c>,
 /// <c>WebIdentityTokenFile</c>, <c>RoleSessionName</c>, <c>Duration</c>), <see cref="RoleChain"/> (a list of
 /// <c>RoleArn</c>, <c>RoleSessionName</c>, <c>ExternalId</c>, <c>Duration</c>, <c>SourceIdentity</c>, <c>Policy</c>),
-/// <see cref="Region"/>, <see cref="StsServiceUrl"/> and <see cref="Cache"/> have keys of the same name.</remarks>
+/// <see cref="Region"/>, <see cref="StsServiceUrl"/> and <see cref="Cache"/> have keys of the same name.
+/// <para>The credential keys of the AWS SDK's own <c>"AWS"</c> section (AWSSDK.Extensions.NETCore.Setup) are accepted
+/// too: <c>"Profile": "name"</c> (the profile name), <c>Region</c>, <c>ProfilesLocation</c> (the shared credentials
+/// file) and <c>SessionRoleArn</c> + <c>SessionName</c> (a one-role <see cref="RoleChain"/>). Binding is strict: an
+/// unknown key, or an AWS SDK client setting such as <c>ServiceURL</c>, stops the start with the key's path and the
+/// nearest valid key. Durations are written <c>01:00:00</c> or <c>3600s</c>; a bare number is refused.</para></remarks>
 public sealed class AwsCredentialsOptions
 {
     /// <summary>Gets or sets where the first credentials come from. Default: <see cref="AwsCredentialSourceKind.Auto"/>.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Caching;
 using Microsoft.Extensions.Configuration;
@@ -6,150 +5,143 @@ using Microsoft.Extensions.Configuration;
 namespace CrossCloudAuth.DependencyInjection;
 
 /// <summary>
-/// Reads the options from configuration by hand: no reflection (trim- and AOT-safe), only known keys, and a value
-/// that does not parse becomes a validation error naming its configuration path instead of an exception thrown from
-/// deep inside a binder.
+/// Reads the options from configuration by hand: no reflection (trim- and AOT-safe), and strict. A value that does
+/// not parse, and a key that is not a setting (a misspelling such as <c>ServiceAcountEmail</c>), become validation
+/// errors naming the configuration path (and the nearest valid key), reported when the host starts, instead of being
+/// ignored or thrown from deep inside a binder.
 /// </summary>
-internal static class ConfigurationBinding
+internal static partial class ConfigurationBinding
 {
+    // AWSSDK.Extensions.NETCore.Setup's "AWS" section keys that carry credentials and mean the same here.
+    private const string AwsSdkProfilesLocation = "ProfilesLocation";
+    private const string AwsSdkSessionRoleArn = "SessionRoleArn";
+    private const string AwsSdkSessionName = "SessionName";
+
     public static void Bind(IConfiguration section, GoogleFromAwsIdentityOptions options)
     {
-        List<string> errors = options.BindingErrors;
-        ReadString(section, nameof(options.CredentialsFile), v => options.CredentialsFile = v);
-        ReadString(section, nameof(options.Audience), v => options.Audience = v);
-        ReadString(section, nameof(options.SubjectTokenFile), v => options.SubjectTokenFile = v);
-        ReadString(section, nameof(options.SubjectTokenType), v => options.SubjectTokenType = v);
-        ReadBool(section, nameof(options.UseAwsCredentials), errors, v => options.UseAwsCredentials = v);
-        ReadString(section, nameof(options.AwsRegion), v => options.AwsRegion = v);
-        ReadString(section, nameof(options.ServiceAccountEmail), v => options.ServiceAccountEmail = v);
-        ReadList(section, nameof(options.Scopes), options.Scopes);
-        ReadString(section, nameof(options.QuotaProjectId), v => options.QuotaProjectId = v);
-        ReadTimeSpan(section, nameof(options.TokenLifetime), errors, v => options.TokenLifetime = v);
-        ReadUri(section, nameof(options.TokenUrl), errors, v => options.TokenUrl = v);
-        ReadString(section, nameof(options.UniverseDomain), v => options.UniverseDomain = v);
-        ReadBool(section, nameof(options.AllowNonStandardEndpoints), errors, v => options.AllowNonStandardEndpoints = v);
-        ReadTimeSpan(section, nameof(options.RequestTimeout), errors, v => options.RequestTimeout = v);
-        IConfigurationSection cache = section.GetSection(nameof(options.Cache));
-        if (cache.GetChildren().Any())
-        {
-            options.Cache ??= new RefreshAheadCacheOptions();
-            Bind(cache, options.Cache, errors);
-        }
+        SectionReader reader = new(section, options.BindingErrors);
+        reader.String(nameof(options.CredentialsFile), v => options.CredentialsFile = v);
+        reader.String(nameof(options.Audience), v => options.Audience = v);
+        reader.String(nameof(options.SubjectTokenFile), v => options.SubjectTokenFile = v);
+        reader.String(nameof(options.SubjectTokenType), v => options.SubjectTokenType = v);
+        reader.Bool(nameof(options.UseAwsCredentials), v => options.UseAwsCredentials = v);
+        reader.String(nameof(options.AwsRegion), v => options.AwsRegion = v);
+        reader.String(nameof(options.ServiceAccountEmail), v => options.ServiceAccountEmail = v);
+        reader.List(nameof(options.Scopes), options.Scopes);
+        reader.String(nameof(options.QuotaProjectId), v => options.QuotaProjectId = v);
+        reader.Duration(nameof(options.TokenLifetime), v => options.TokenLifetime = v);
+        reader.Uri(nameof(options.TokenUrl), v => options.TokenUrl = v);
+        reader.String(nameof(options.UniverseDomain), v => options.UniverseDomain = v);
+        reader.Bool(nameof(options.AllowNonStandardEndpoints), v => options.AllowNonStandardEndpoints = v);
+        reader.Duration(nameof(options.RequestTimeout), v => options.RequestTimeout = v);
+        BindCache(reader, nameof(options.Cache), () => options.Cache ??= new RefreshAheadCacheOptions());
+        reader.ReportUnknownKeys(codeOnly: [nameof(options.SubjectTokenSource), nameof(options.HttpClient), nameof(options.ConfigureCredential)]);
     }
 
     public static void Bind(IConfiguration section, AwsCredentialsOptions options)
     {
-        List<string> errors = options.BindingErrors;
-        ReadEnum<AwsCredentialSourceKind>(section, nameof(options.Source), errors, v => options.Source = v);
-        ReadString(section, nameof(options.Region), v => options.Region = v);
-        ReadUri(section, nameof(options.StsServiceUrl), errors, v => options.StsServiceUrl = v);
+        SectionReader reader = new(section, options.BindingErrors);
+        reader.Enum<AwsCredentialSourceKind>(nameof(options.Source), v => options.Source = v);
+        reader.String(nameof(options.Region), v => options.Region = v);
+        reader.Uri(nameof(options.StsServiceUrl), v => options.StsServiceUrl = v);
 
-        IConfigurationSection profile = section.GetSection(nameof(options.Profile));
-        ReadString(profile, nameof(AwsProfileCredentialSourceOptions.ProfileName), v => options.Profile.ProfileName = v);
-        ReadString(profile, nameof(AwsProfileCredentialSourceOptions.ConfigFile), v => options.Profile.ConfigFile = v);
-        ReadString(profile, nameof(AwsProfileCredentialSourceOptions.CredentialsFile), v => options.Profile.CredentialsFile = v);
+        // "Profile": "name" is the AWS SDK's shape; "Profile": { "ProfileName": "name", ... } is ours. Both work.
+        SectionReader profile = reader.Section(nameof(options.Profile));
+        profile.String(nameof(AwsProfileCredentialSourceOptions.ProfileName), v => options.Profile.ProfileName = v);
+        profile.String(nameof(AwsProfileCredentialSourceOptions.ConfigFile), v => options.Profile.ConfigFile = v);
+        profile.String(nameof(AwsProfileCredentialSourceOptions.CredentialsFile), v => options.Profile.CredentialsFile = v);
+        profile.ReportUnknownKeys(codeOnly: [nameof(AwsProfileCredentialSourceOptions.Sts), nameof(AwsProfileCredentialSourceOptions.InstanceMetadata), nameof(AwsProfileCredentialSourceOptions.Container)]);
+        if (profile.Value is { } profileName)
+        {
+            if (options.Profile.ProfileName is { } named && !string.Equals(named, profileName, StringComparison.Ordinal))
+            {
+                reader.Error(nameof(options.Profile), $"names the profile '{profileName}' while '{profile.PathOf(nameof(AwsProfileCredentialSourceOptions.ProfileName))}' names '{named}'; keep one of them.");
+            }
 
-        IConfigurationSection web = section.GetSection(nameof(options.WebIdentity));
-        ReadString(web, nameof(WebIdentityCredentialSourceOptions.RoleArn), v => options.WebIdentity.RoleArn = v);
-        ReadString(web, nameof(WebIdentityCredentialSourceOptions.WebIdentityTokenFile), v => options.WebIdentity.WebIdentityTokenFile = v);
-        ReadString(web, nameof(WebIdentityCredentialSourceOptions.RoleSessionName), v => options.WebIdentity.RoleSessionName = v);
-        ReadTimeSpan(web, nameof(WebIdentityCredentialSourceOptions.Duration), errors, v => options.WebIdentity.Duration = v);
+            options.Profile.ProfileName = profileName;
+        }
 
-        foreach (IConfigurationSection hop in section.GetSection(nameof(options.RoleChain)).GetChildren().OrderBy(c => int.TryParse(c.Key, out int i) ? i : int.MaxValue))
+        reader.String(AwsSdkProfilesLocation, v =>
+        {
+            if (options.Profile.CredentialsFile is { } file && !string.Equals(file, v, StringComparison.Ordinal))
+            {
+                reader.Error(AwsSdkProfilesLocation, $"(the AWS SDK's name for the shared credentials file) and '{profile.PathOf(nameof(AwsProfileCredentialSourceOptions.CredentialsFile))}' name different files; keep one of them.");
+            }
+
+            options.Profile.CredentialsFile = v;
+        });
+
+        SectionReader web = reader.Section(nameof(options.WebIdentity));
+        web.String(nameof(WebIdentityCredentialSourceOptions.RoleArn), v => options.WebIdentity.RoleArn = v);
+        web.String(nameof(WebIdentityCredentialSourceOptions.WebIdentityTokenFile), v => options.WebIdentity.WebIdentityTokenFile = v);
+        web.String(nameof(WebIdentityCredentialSourceOptions.RoleSessionName), v => options.WebIdentity.RoleSessionName = v);
+        web.Duration(nameof(WebIdentityCredentialSourceOptions.Duration), v => options.WebIdentity.Duration = v);
+        web.RejectValue();
+        web.ReportUnknownKeys(codeOnly: [nameof(WebIdentityCredentialSourceOptions.Sts)]);
+
+        foreach (SectionReader hop in reader.Sections(nameof(options.RoleChain)))
         {
             AssumeRoleCredentialSourceOptions role = new();
-            ReadString(hop, nameof(role.RoleArn), v => role.RoleArn = v);
-            ReadString(hop, nameof(role.RoleSessionName), v => role.RoleSessionName = v);
-            ReadString(hop, nameof(role.ExternalId), v => role.ExternalId = v);
-            ReadTimeSpan(hop, nameof(role.Duration), errors, v => role.Duration = v);
-            ReadString(hop, nameof(role.SourceIdentity), v => role.SourceIdentity = v);
-            ReadString(hop, nameof(role.Policy), v => role.Policy = v);
+            hop.String(nameof(role.RoleArn), v => role.RoleArn = v);
+            hop.String(nameof(role.RoleSessionName), v => role.RoleSessionName = v);
+            hop.String(nameof(role.ExternalId), v => role.ExternalId = v);
+            hop.Duration(nameof(role.Duration), v => role.Duration = v);
+            hop.String(nameof(role.SourceIdentity), v => role.SourceIdentity = v);
+            hop.String(nameof(role.Policy), v => role.Policy = v);
+            hop.RejectValue();
+            hop.ReportUnknownKeys(codeOnly: [nameof(role.Tags), nameof(role.TransitiveTagKeys), nameof(role.Sts)]);
             options.RoleChain.Add(role);
         }
 
-        IConfigurationSection cache = section.GetSection(nameof(options.Cache));
-        if (cache.GetChildren().Any())
-        {
-            options.Cache ??= new RefreshAheadCacheOptions();
-            Bind(cache, options.Cache, errors);
-        }
+        BindAwsSdkSessionRole(reader, options);
+        BindCache(reader, nameof(options.Cache), () => options.Cache ??= new RefreshAheadCacheOptions());
+        reader.ReportUnknownKeys(codeOnly: [nameof(options.HttpClient), nameof(options.SourceProvider), nameof(options.InstanceMetadata), nameof(options.Container)]);
     }
 
-    private static void Bind(IConfigurationSection section, RefreshAheadCacheOptions cache, List<string> errors)
+    /// <summary>The AWS SDK's <c>SessionRoleArn</c> (+ <c>SessionName</c>): one role assumed with the first credentials,
+    /// which is a one-hop role chain here.</summary>
+    private static void BindAwsSdkSessionRole(SectionReader reader, AwsCredentialsOptions options)
     {
-        ReadTimeSpan(section, nameof(cache.ClockSkew), errors, v => cache.ClockSkew = v);
-        ReadDouble(section, nameof(cache.RefreshLeadRatio), errors, v => cache.RefreshLeadRatio = v);
-        ReadTimeSpan(section, nameof(cache.MinimumRefreshLead), errors, v => cache.MinimumRefreshLead = v);
-        ReadTimeSpan(section, nameof(cache.MaximumRefreshLead), errors, v => cache.MaximumRefreshLead = v);
-        ReadDouble(section, nameof(cache.JitterRatio), errors, v => cache.JitterRatio = v);
-        ReadTimeSpan(section, nameof(cache.RetryBackoffInitial), errors, v => cache.RetryBackoffInitial = v);
-        ReadTimeSpan(section, nameof(cache.RetryBackoffMaximum), errors, v => cache.RetryBackoffMaximum = v);
-    }
-
-    private static void ReadString(IConfiguration section, string key, Action<string> set)
-    {
-        string? value = section[key];
-        if (!string.IsNullOrWhiteSpace(value))
+        string? roleArn = null;
+        string? sessionName = null;
+        reader.String(AwsSdkSessionRoleArn, v => roleArn = v);
+        reader.String(AwsSdkSessionName, v => sessionName = v);
+        if (roleArn is null)
         {
-            set(value.Trim());
-        }
-    }
-
-    private static void ReadList(IConfiguration section, string key, IList<string> target)
-    {
-        IConfigurationSection list = section.GetSection(key);
-        if (!string.IsNullOrWhiteSpace(list.Value))
-        {
-            // "Scopes": "a b" or "a,b" as one string, as well as a JSON array.
-            foreach (string item in list.Value.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (sessionName is not null)
             {
-                target.Add(item);
+                reader.Error(AwsSdkSessionName, $"is set without '{reader.PathOf(AwsSdkSessionRoleArn)}'; set the role to assume, or remove it.");
             }
+
+            return;
         }
 
-        foreach (IConfigurationSection item in list.GetChildren())
+        if (options.RoleChain.Count > 0)
         {
-            if (!string.IsNullOrWhiteSpace(item.Value))
-            {
-                target.Add(item.Value.Trim());
-            }
+            reader.Error(AwsSdkSessionRoleArn, $"(the AWS SDK's single assumed role) and '{reader.PathOf(nameof(options.RoleChain))}' are both set; move the role into RoleChain, in the order the roles are assumed.");
+            return;
         }
+
+        options.RoleChain.Add(new AssumeRoleCredentialSourceOptions { RoleArn = roleArn, RoleSessionName = sessionName });
     }
 
-    private static void ReadBool(IConfiguration section, string key, List<string> errors, Action<bool> set) =>
-        Read(section, key, errors, "true or false", (string s, out bool v) => bool.TryParse(s, out v), set);
-
-    private static void ReadDouble(IConfiguration section, string key, List<string> errors, Action<double> set) =>
-        Read(section, key, errors, "a number such as 0.25", (string s, out double v) => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out v), set);
-
-    private static void ReadTimeSpan(IConfiguration section, string key, List<string> errors, Action<TimeSpan> set) =>
-        Read(section, key, errors, "a duration such as 00:30:00 (hh:mm:ss)", (string s, out TimeSpan v) => TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out v), set);
-
-    private static void ReadUri(IConfiguration section, string key, List<string> errors, Action<Uri> set) =>
-        Read(section, key, errors, "an absolute URL", (string s, out Uri v) => Uri.TryCreate(s, UriKind.Absolute, out v!), set);
-
-    private static void ReadEnum<TEnum>(IConfiguration section, string key, List<string> errors, Action<TEnum> set)
-        where TEnum : struct, Enum =>
-        Read(section, key, errors, "one of " + string.Join(", ", Enum.GetNames<TEnum>()), (string s, out TEnum v) => Enum.TryParse(s, ignoreCase: true, out v) && Enum.IsDefined(v), set);
-
-    private static void Read<T>(IConfiguration section, string key, List<string> errors, string expected, TryParse<T> parse, Action<T> set)
+    private static void BindCache(SectionReader parent, string key, Func<RefreshAheadCacheOptions> cacheOptions)
     {
-        string? value = section[key];
-        if (string.IsNullOrWhiteSpace(value))
+        SectionReader section = parent.Section(key);
+        if (!section.Exists)
         {
             return;
         }
 
-        if (parse(value.Trim(), out T parsed))
-        {
-            set(parsed);
-        }
-        else
-        {
-            string path = section is IConfigurationSection named ? $"{named.Path}:{key}" : key;
-            errors.Add($"The configuration value '{path}' is '{value}', which is not {expected}.");
-        }
+        RefreshAheadCacheOptions cache = cacheOptions();
+        section.Duration(nameof(cache.ClockSkew), v => cache.ClockSkew = v);
+        section.Double(nameof(cache.RefreshLeadRatio), v => cache.RefreshLeadRatio = v);
+        section.Duration(nameof(cache.MinimumRefreshLead), v => cache.MinimumRefreshLead = v);
+        section.Duration(nameof(cache.MaximumRefreshLead), v => cache.MaximumRefreshLead = v);
+        section.Double(nameof(cache.JitterRatio), v => cache.JitterRatio = v);
+        section.Duration(nameof(cache.RetryBackoffInitial), v => cache.RetryBackoffInitial = v);
+        section.Duration(nameof(cache.RetryBackoffMaximum), v => cache.RetryBackoffMaximum = v);
+        section.RejectValue();
+        section.ReportUnknownKeys(codeOnly: []);
     }
-
-    private delegate bool TryParse<T>(string value, out T result);
 }

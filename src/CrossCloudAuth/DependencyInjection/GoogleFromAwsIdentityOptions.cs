@@ -12,6 +12,10 @@ namespace CrossCloudAuth.DependencyInjection;
 /// <para>Bind it from configuration (<c>AddGoogleFromAwsIdentity(configuration.GetSection("CrossCloudAuth:Google"))</c>):
 /// every property except the code-only ones (<see cref="SubjectTokenSource"/>, <see cref="HttpClient"/>,
 /// <see cref="ConfigureCredential"/>) has a key of the same name. Options are validated when the host starts.</para>
+/// <para>Binding is strict: a key under the section that is not a setting (a misspelling such as
+/// <c>ServiceAcountEmail</c>) or a value that does not parse stops the start with the key's path and the nearest valid
+/// key. Durations are written <c>01:00:00</c> (hh:mm:ss) or with a unit (<c>3600s</c>, <c>60m</c>, <c>1h</c>); a bare
+/// number is refused, because .NET reads it as days where AWS and Google settings mean seconds.</para>
 /// <para>The credential is built once, when it is first resolved; later changes of the options have no effect.</para>
 /// </remarks>
 public sealed class GoogleFromAwsIdentityOptions

@@ -10,8 +10,18 @@ namespace CrossCloudAuth.Http;
 /// <c>x-goog-user-project</c>. Refuses to send a token over plain http, except to a loopback address when
 /// <see cref="GoogleBearerTokenHandlerOptions.AllowHttpToLoopback"/> is set.
 /// </summary>
-/// <remarks>Use it with <c>IHttpClientFactory</c> (<c>AddHttpMessageHandler</c>) or as the handler of an
-/// <see cref="HttpClient"/>. It does not dispose the token source. This type is thread-safe.</remarks>
+/// <remarks>
+/// <para>When the service answers 401 and the token source is an <see cref="IInvalidatableCredentialProvider{TCredential}"/>
+/// (a <see cref="GoogleFederatedCredential"/>, a <see cref="GoogleIdTokenProvider"/>, a cache), the rejected token is
+/// dropped and the request is sent once more with a new token, provided it can be sent again unchanged: no body, or a
+/// body held in memory (<see cref="ByteArrayContent"/> and its <see cref="StringContent"/> and
+/// <see cref="FormUrlEncodedContent"/>, <see cref="ReadOnlyMemoryContent"/>, or <see cref="MultipartContent"/> of
+/// these). A streamed body (<see cref="StreamContent"/>, custom content) is never replayed: the 401 is returned. A token
+/// fetched less than 30 seconds before it is rejected is not dropped, so a service that rejects every token costs at
+/// most one retry per request and one new token per 30 seconds.</para>
+/// <para>Use it with <c>IHttpClientFactory</c> (<c>AddHttpMessageHandler</c>) or as the handler of an
+/// <see cref="HttpClient"/>. It does not dispose the token source. This type is thread-safe.</para>
+/// </remarks>
 public sealed class GoogleBearerTokenHandler : DelegatingHandler
 {
     private const string HopName = "http:bearer-token";
@@ -48,8 +58,44 @@ public sealed class GoogleBearerTokenHandler : DelegatingHandler
             request.Headers.TryAddWithoutValidation(GoogleDefaults.QuotaProjectHeader, _quotaProjectId);
         }
 
+        HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.Unauthorized
+            || _tokens is not IInvalidatableCredentialProvider<AccessToken> invalidatable
+            || !IsReplayable(request.Content)
+            || !invalidatable.Invalidate(token))
+        {
+            return response;
+        }
+
+        AccessToken fresh;
+        try
+        {
+            fresh = await _tokens.GetAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+
+        if (string.Equals(fresh.Token, token.Token, StringComparison.Ordinal))
+        {
+            return response;
+        }
+
+        response.Dispose();
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fresh.Token);
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Whether the request body can be sent a second time unchanged: none, or one held in memory.</summary>
+    internal static bool IsReplayable(HttpContent? content) => content switch
+    {
+        null => true,
+        ByteArrayContent or ReadOnlyMemoryContent => true,
+        MultipartContent parts => parts.All(IsReplayable),
+        _ => false,
+    };
 
     private void EnsureSafeTransport(Uri? uri)
     {

@@ -34,6 +34,26 @@ internal sealed class GoogleTokenStore(TimeProvider clock)
         return token;
     }
 
+    /// <summary>Revokes one token: later requests carrying it are rejected as carrying an invalid token.</summary>
+    public bool Revoke(string value) => _tokens.TryRemove(value, out _);
+
+    /// <summary>Revokes every token issued to a service account; returns how many.</summary>
+    public int RevokeServiceAccount(string email)
+    {
+        int revoked = 0;
+        foreach ((string value, GoogleToken token) in _tokens)
+        {
+            if (token.Kind == GooglePrincipalKind.ServiceAccount
+                && string.Equals(token.ServiceAccountEmail, email, StringComparison.OrdinalIgnoreCase)
+                && _tokens.TryRemove(value, out _))
+            {
+                revoked++;
+            }
+        }
+
+        return revoked;
+    }
+
     private DateTimeOffset Expiry(TimeSpan lifetime) => DateTimeOffset.FromUnixTimeSeconds((clock.GetUtcNow() + lifetime).ToUnixTimeSeconds());
 
     private GoogleToken Add(GoogleToken token)

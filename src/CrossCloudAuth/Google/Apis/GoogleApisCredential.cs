@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using Google.Apis.Auth.OAuth2;
 using Google.Apis.Http;
@@ -17,8 +18,12 @@ namespace CrossCloudAuth.Google.Apis;
 /// <para><see cref="IOidcTokenProvider"/> is not implemented: its result type <see cref="OidcToken"/> can only be
 /// built inside Google.Apis.Auth. Use <see cref="GoogleFederatedCredential.GetIdTokenAsync(string, bool, CancellationToken)"/>
 /// for ID tokens. This type is thread-safe.</para>
+/// <para>As Google.Apis.Auth's own credentials do, it handles a 401 from a Google API (<see cref="IHttpUnsuccessfulResponseHandler"/>,
+/// installed with the credential by <see cref="Initialize"/>): when the token provider is an
+/// <see cref="IInvalidatableCredentialProvider{TCredential}"/> (a <see cref="GoogleFederatedCredential"/>, a cache), the
+/// rejected token is dropped and the request is retried once with a new one.</para>
 /// </remarks>
-public sealed class GoogleApisCredential : ICredential, ITokenAccessWithHeaders, IHttpExecuteInterceptor
+public sealed class GoogleApisCredential : ICredential, ITokenAccessWithHeaders, IHttpExecuteInterceptor, IHttpUnsuccessfulResponseHandler
 {
     private readonly ICredentialProvider<AccessToken> _tokens;
     private readonly AccessTokenWithHeaders.Builder _headersBuilder;
@@ -49,7 +54,8 @@ public sealed class GoogleApisCredential : ICredential, ITokenAccessWithHeaders,
     /// <summary>Gets the project billed for API calls, or <see langword="null"/>.</summary>
     public string? QuotaProjectId { get; }
 
-    /// <summary>Installs this credential on a Google HTTP client, which then calls <see cref="InterceptAsync"/> before each request.</summary>
+    /// <summary>Installs this credential on a Google HTTP client, which then calls <see cref="InterceptAsync"/> before each
+    /// request and <see cref="HandleResponseAsync"/> after each unsuccessful response.</summary>
     /// <param name="httpClient">The client being built.</param>
     /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> is null.</exception>
     public void Initialize(ConfigurableHttpClient httpClient)
@@ -93,6 +99,36 @@ public sealed class GoogleApisCredential : ICredential, ITokenAccessWithHeaders,
         {
             token.AddHeaders(request);
         }
+    }
+
+    /// <summary>Handles a 401 from a Google API: when the request carried the token this credential currently serves,
+    /// drops it from the token provider so that the retry carries a new one. Google's HTTP client then retries the
+    /// request (it replays the body itself).</summary>
+    /// <param name="args">The failed request and its response.</param>
+    /// <returns><see langword="true"/> when a retry will carry a different token: the rejected token was dropped, or
+    /// it had already been replaced. <see langword="false"/> for any other status, when the token provider cannot drop
+    /// tokens, or when the token was fetched too recently to be dropped again (so a service rejecting every token
+    /// gets one retry, never a loop).</returns>
+    /// <exception cref="CrossCloudAuthException">A new token was needed and could not be obtained; the message names the
+    /// hop and the fix.</exception>
+    public async Task<bool> HandleResponseAsync(HandleUnsuccessfulResponseArgs args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Response?.StatusCode != HttpStatusCode.Unauthorized
+            || _tokens is not IInvalidatableCredentialProvider<AccessToken> invalidatable
+            || args.Request?.Headers.Authorization is not { Scheme: "Bearer", Parameter: { } sent })
+        {
+            return false;
+        }
+
+        // Compare with the token served now, not the one a concurrent request may have just replaced it with.
+        AccessToken current = await _tokens.GetAsync(args.CancellationToken).ConfigureAwait(false);
+        if (!string.Equals(current.Token, sent, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        return invalidatable.Invalidate(current);
     }
 
     private async Task<string> SlowTokenAsync(ValueTask<AccessToken> pending) =>
