@@ -141,6 +141,8 @@ internal static partial class ConfigurationBinding
         section.Double(nameof(cache.JitterRatio), v => cache.JitterRatio = v);
         section.Duration(nameof(cache.RetryBackoffInitial), v => cache.RetryBackoffInitial = v);
         section.Duration(nameof(cache.RetryBackoffMaximum), v => cache.RetryBackoffMaximum = v);
+        section.Duration(nameof(cache.RefreshTimeout), v => cache.RefreshTimeout = v);
+        section.Bool(nameof(cache.SpreadFirstRefresh), v => cache.SpreadFirstRefresh = v);
         section.RejectValue();
         section.ReportUnknownKeys(codeOnly: []);
     }

@@ -53,6 +53,18 @@ public sealed class ConfigurationBindingTests
     }
 
     [Fact]
+    public void Bind_EveryCacheSetting_IsKnown()
+    {
+        GoogleFromAwsIdentityOptions options = new();
+
+        ConfigurationBinding.Bind(Section("G", ("Cache:RefreshTimeout", "00:00:45"), ("Cache:SpreadFirstRefresh", "false")), options);
+
+        Assert.Empty(options.BindingErrors);
+        Assert.Equal(TimeSpan.FromSeconds(45), options.Cache!.RefreshTimeout);
+        Assert.False(options.Cache.SpreadFirstRefresh);
+    }
+
+    [Fact]
     public void Bind_ConfigurationRoot_DoesNotReportTheApplicationsOtherKeys()
     {
         IConfiguration root = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
