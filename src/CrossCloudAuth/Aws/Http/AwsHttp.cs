@@ -51,6 +51,10 @@ internal static class AwsHttp
         SocketsHttpHandler handler = new()
         {
             UseProxy = false,
+
+            // Metadata and container endpoints never redirect; following one would send the request (and the
+            // container authorization token) to a host nobody checked.
+            AllowAutoRedirect = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(5),
         };
