@@ -15,14 +15,17 @@ internal sealed class BoundedResponseHandler(HttpMessageHandler inner, int maxBy
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        // The SDK wraps (and sometimes drops) what a body stream throws, so the attempt also learns it from here.
+        StsAttempt? attempt = StsAttempt.Current;
         HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.Content.Headers.ContentLength is long declared && declared > MaxBytes)
         {
             response.Dispose();
+            attempt?.MarkResponseTooLarge();
             throw new StsResponseTooLargeException(MaxBytes);
         }
 
-        response.Content = new BoundedContent(response.Content, MaxBytes, cancellationToken);
+        response.Content = new BoundedContent(response.Content, MaxBytes, attempt, cancellationToken);
         return response;
     }
 
@@ -31,9 +34,11 @@ internal sealed class BoundedResponseHandler(HttpMessageHandler inner, int maxBy
         private readonly HttpContent _inner;
         private readonly int _maxBytes;
         private readonly CancellationToken _requestToken;
+        private readonly StsAttempt? _attempt;
 
-        public BoundedContent(HttpContent inner, int maxBytes, CancellationToken requestToken)
+        public BoundedContent(HttpContent inner, int maxBytes, StsAttempt? attempt, CancellationToken requestToken)
         {
+            _attempt = attempt;
             _inner = inner;
             _maxBytes = maxBytes;
             _requestToken = requestToken;
@@ -60,7 +65,7 @@ internal sealed class BoundedResponseHandler(HttpMessageHandler inner, int maxBy
         protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)
         {
             Stream inner = await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return new BoundedStream(inner, _maxBytes, _requestToken);
+            return new BoundedStream(inner, _maxBytes, _attempt, _requestToken);
         }
 
         protected override bool TryComputeLength(out long length)
@@ -81,8 +86,10 @@ internal sealed class BoundedResponseHandler(HttpMessageHandler inner, int maxBy
     }
 
     /// <summary>A read-only stream that throws <see cref="StsResponseTooLargeException"/> once more than the cap was read.</summary>
-    private sealed class BoundedStream(Stream inner, int maxBytes, CancellationToken requestToken) : Stream
+    private sealed class BoundedStream(Stream inner, int maxBytes, StsAttempt? attempt, CancellationToken requestToken) : Stream
     {
+        // A synchronous read (the SDK's XML reader makes them) cannot observe a token: closing the stream ends it.
+        private readonly CancellationTokenRegistration _deadline = requestToken.Register(static s => ((Stream)s!).Dispose(), inner);
         private long _read;
 
         public override bool CanRead => true;
@@ -135,6 +142,7 @@ internal sealed class BoundedResponseHandler(HttpMessageHandler inner, int maxBy
         {
             if (disposing)
             {
+                _deadline.Dispose();
                 inner.Dispose();
             }
 
@@ -147,6 +155,7 @@ internal sealed class BoundedResponseHandler(HttpMessageHandler inner, int maxBy
             long left = maxBytes + 1L - _read;
             if (left <= 0)
             {
+                attempt?.MarkResponseTooLarge();
                 throw new StsResponseTooLargeException(maxBytes);
             }
 
@@ -156,9 +165,38 @@ internal sealed class BoundedResponseHandler(HttpMessageHandler inner, int maxBy
         private int Count(int read)
         {
             _read += read;
-            return _read > maxBytes ? throw new StsResponseTooLargeException(maxBytes) : read;
+            if (_read > maxBytes)
+            {
+                attempt?.MarkResponseTooLarge();
+                throw new StsResponseTooLargeException(maxBytes);
+            }
+
+            return read;
         }
     }
+}
+
+/// <summary>What the HTTP layer learned during one STS attempt, flowing to it through the async context.</summary>
+internal sealed class StsAttempt
+{
+    private static readonly AsyncLocal<StsAttempt?> s_current = new();
+    private int _responseTooLarge;
+
+    /// <summary>Gets the attempt running in this async flow, if any.</summary>
+    public static StsAttempt? Current => s_current.Value;
+
+    /// <summary>Gets a value indicating whether a response body went past the cap.</summary>
+    public bool ResponseTooLarge => Volatile.Read(ref _responseTooLarge) != 0;
+
+    /// <summary>Starts an attempt in the current async flow (and the calls it makes).</summary>
+    public static StsAttempt Begin()
+    {
+        StsAttempt attempt = new();
+        s_current.Value = attempt;
+        return attempt;
+    }
+
+    public void MarkResponseTooLarge() => Volatile.Write(ref _responseTooLarge, 1);
 }
 
 /// <summary>A response from STS was larger than the cap; mapped to an <see cref="AuthenticationFailedException"/>

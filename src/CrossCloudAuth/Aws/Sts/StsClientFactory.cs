@@ -113,12 +113,24 @@ internal sealed class StsClientFactory
                 using CancellationTokenSource deadline = new(Timeout, _timeProvider);
                 using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(attemptToken, deadline.Token);
                 using AmazonSecurityTokenServiceClient client = Create(signer);
+                StsAttempt attempt = StsAttempt.Begin();
                 try
                 {
                     return await call(client, linked.Token).ConfigureAwait(false);
                 }
                 catch (Exception error) when (!(error is OperationCanceledException && attemptToken.IsCancellationRequested))
                 {
+                    // The SDK rewraps what our handler and the deadline cause; what we know ourselves comes first.
+                    if (attempt.ResponseTooLarge)
+                    {
+                        throw StsErrors.TooLarge(_hopName, EndpointDescription, MaxResponseBytes, error);
+                    }
+
+                    if (deadline.IsCancellationRequested)
+                    {
+                        throw StsErrors.Timeout(_hopName, EndpointDescription, Timeout, error);
+                    }
+
                     throw mapError(error);
                 }
             },
