@@ -21,8 +21,19 @@ internal static class StsErrors
         AssumeRoleWithWebIdentity,
     }
 
+    /// <summary>The error code of a response larger than the cap.</summary>
+    public const string ResponseTooLargeCode = "ResponseTooLarge";
+
     public static CrossCloudAuthException Map(Exception error, Operation operation, string hopName, string endpoint, string? sourceHopName = null)
     {
+        for (Exception? cause = error; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is StsResponseTooLargeException tooLarge)
+            {
+                return TooLarge(hopName, endpoint, tooLarge.MaxBytes, error);
+            }
+        }
+
         switch (error)
         {
             case CrossCloudAuthException ours:
@@ -80,6 +91,24 @@ internal static class StsErrors
                 return new AuthenticationFailedException(hopName, $"The call to STS at {endpoint} failed ({error.GetType().Name}).", errorCode: "Unexpected", isTransient: false, innerException: error);
         }
     }
+
+    /// <summary>The error for a response body past the cap (never retried: the same endpoint would answer the same).</summary>
+    public static AuthenticationFailedException TooLarge(string hopName, string endpoint, int maxBytes, Exception error) =>
+        new(
+            hopName,
+            $"STS at {endpoint} sent a response larger than the {maxBytes} bytes accepted; it was abandoned. A proxy or a misconfigured endpoint override is probably answering instead of STS.",
+            errorCode: ResponseTooLargeCode,
+            isTransient: false,
+            innerException: error);
+
+    /// <summary>The error for an attempt that missed its deadline, whatever the SDK made of the cancellation.</summary>
+    public static AuthenticationFailedException Timeout(string hopName, string endpoint, TimeSpan timeout, Exception error) =>
+        new(
+            hopName,
+            $"STS at {endpoint} did not answer within {timeout.TotalSeconds:0.#} s. Check network access to the endpoint (proxy, firewall, VPC endpoint); the call is retried.",
+            errorCode: "Timeout",
+            isTransient: true,
+            innerException: error);
 
     private static CrossCloudAuthException MapServiceError(AmazonServiceException service, Operation operation, string hopName, string endpoint, string? sourceHopName)
     {

@@ -65,6 +65,36 @@ public sealed class GoogleStsErrorTests
 
         Assert.True(error.IsTransient);
         Assert.Equal(status, error.StatusCode);
+        Assert.Equal(3, _google.RequestsTo(FakeGoogleEndpoints.StsUrl).Count());
+    }
+
+    [Fact]
+    public async Task GetAsync_ServerErrorThenSuccessOnBothHops_RetriesEachAndSucceeds()
+    {
+        int stsCalls = 0;
+        int iamCalls = 0;
+        _google.OnSts(_ => ++stsCalls == 1 ? FakeGoogleEndpoints.Text("<html>oops</html>", HttpStatusCode.ServiceUnavailable) : FakeGoogleEndpoints.StsToken("federated-token"))
+            .OnGenerateAccessToken(_ => ++iamCalls == 1
+                ? FakeGoogleEndpoints.Json("""{"error":{"code":503,"status":"UNAVAILABLE","message":"try later"}}""", HttpStatusCode.ServiceUnavailable)
+                : FakeGoogleEndpoints.IamToken("impersonated-token", Now.AddHours(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)));
+        using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);
+
+        AccessToken token = await credential.GetAsync();
+
+        Assert.Equal("impersonated-token", token.Token);
+        Assert.Equal(2, _google.RequestsTo(FakeGoogleEndpoints.StsUrl).Count());
+        Assert.Equal(2, _google.RequestsTo(FakeGoogleEndpoints.ImpersonationUrl).Count());
+    }
+
+    [Fact]
+    public async Task GetAsync_DefinitiveRejection_IsNotRetried()
+    {
+        _google.OnSts(_ => FakeGoogleEndpoints.Json("""{"error":"invalid_grant","error_description":"no"}""", HttpStatusCode.BadRequest));
+        using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);
+
+        await Assert.ThrowsAsync<AuthenticationFailedException>(() => credential.GetAsync().AsTask());
+
+        Assert.Single(_google.RequestsTo(FakeGoogleEndpoints.StsUrl));
     }
 
     [Theory]
