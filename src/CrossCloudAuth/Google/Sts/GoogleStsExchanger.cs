@@ -114,7 +114,10 @@ internal sealed partial class GoogleStsExchanger : ICredentialProvider<AccessTok
         }
 
         // The lifetime counts from when the request was sent, so latency never makes a token look fresher than it is.
-        AccessToken token = new(parsed.AccessToken, sentAt + TimeSpan.FromSeconds(expiresIn), tokenType: "Bearer");
+        // No Google token lives longer than the maximum lifetime: a larger expires_in is capped there, so that a huge
+        // value neither overflows the expiry nor keeps a token cached past any real lifetime.
+        TimeSpan lifetime = expiresIn > (long)GoogleDefaults.MaximumTokenLifetime.TotalSeconds ? GoogleDefaults.MaximumTokenLifetime : TimeSpan.FromSeconds(expiresIn);
+        AccessToken token = new(parsed.AccessToken, sentAt + lifetime, tokenType: "Bearer");
         Log.Exchanged(_logger, HopName, _subjectTokenSource.HopName, parsed.IssuedTokenType, token.ExpiresOn);
         return token;
     }
