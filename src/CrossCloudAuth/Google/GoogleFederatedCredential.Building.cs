@@ -1,4 +1,5 @@
 using CrossCloudAuth.Caching;
+using CrossCloudAuth.Http;
 using CrossCloudAuth.Google.Configuration;
 using CrossCloudAuth.Google.Impersonation;
 using CrossCloudAuth.Platform;
@@ -129,6 +130,8 @@ public sealed partial class GoogleFederatedCredential
             throw new CredentialConfigurationException(hop, "RequestTimeout must be positive.");
         }
 
+        HopRetryOptions retry = (options.Retry ?? new HopRetryOptions()).Validated(hop);
+
         options.CacheOptions?.Validate();
         TimeProvider time = options.TimeProvider ?? TimeProvider.System;
         ISystemEnvironment environment = options.Environment ?? SystemEnvironment.Instance;
@@ -148,7 +151,7 @@ public sealed partial class GoogleFederatedCredential
                 string.IsNullOrWhiteSpace(options.WorkforcePoolUserProject) ? null : options.WorkforcePoolUserProject.Trim(),
                 string.IsNullOrWhiteSpace(options.ClientId) ? null : options.ClientId,
                 string.IsNullOrWhiteSpace(options.ClientSecret) ? null : options.ClientSecret,
-                universe, http, time, options.LoggerFactory, options.CacheOptions, options.RequestTimeout);
+                universe, http, time, options.LoggerFactory, options.CacheOptions, options.RequestTimeout, retry);
             return new GoogleFederatedCredential(settings, owned, ownedSource);
         }
         catch
@@ -184,7 +187,8 @@ public sealed partial class GoogleFederatedCredential
         TimeProvider TimeProvider,
         ILoggerFactory? LoggerFactory,
         RefreshAheadCacheOptions? CacheOptions,
-        TimeSpan RequestTimeout)
+        TimeSpan RequestTimeout,
+        HopRetryOptions Retry)
     {
         /// <summary>Describes the settings without the client secret (a record would print every member).</summary>
         public override string ToString() =>

@@ -47,7 +47,7 @@ public sealed partial class GoogleFederatedCredential : ICredentialProvider<Acce
         {
             ILogger? logger = settings.LoggerFactory?.CreateLogger<IamCredentialsClient>();
             ImpersonationContext context = new(settings.ServiceAccountEmail!, settings.Audience, settings.SubjectTokenSource.SubjectTokenType);
-            _iam = new IamCredentialsClient(settings.HttpClient, settings.ImpersonationUrl!, settings.Delegates, context, settings.TimeProvider, settings.RequestTimeout, logger);
+            _iam = new IamCredentialsClient(settings.HttpClient, settings.ImpersonationUrl!, settings.Delegates, context, settings.TimeProvider, settings.RequestTimeout, settings.Retry, logger);
             _default = NewCache(new ImpersonatedAccessTokenSource(_iam, _federated, settings.Scopes, settings.TokenLifetime));
         }
         else
@@ -196,6 +196,7 @@ public sealed partial class GoogleFederatedCredential : ICredentialProvider<Acce
         _settings.ClientSecret,
         _settings.TimeProvider,
         _settings.RequestTimeout,
+        _settings.Retry,
         _settings.LoggerFactory?.CreateLogger<GoogleStsExchanger>());
 
     private RefreshAheadCache<AccessToken> NewCache(ICredentialProvider<AccessToken> source) =>

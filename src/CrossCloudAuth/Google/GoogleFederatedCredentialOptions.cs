@@ -1,4 +1,5 @@
 using CrossCloudAuth.Caching;
+using CrossCloudAuth.Http;
 using CrossCloudAuth.Platform;
 using Microsoft.Extensions.Logging;
 
@@ -87,4 +88,9 @@ public sealed class GoogleFederatedCredentialOptions
 
     /// <summary>Gets or sets the deadline of each request to STS, IAM Credentials and URL sources. Default: 30 seconds.</summary>
     public TimeSpan RequestTimeout { get; set; } = GoogleDefaults.RequestTimeout;
+
+    /// <summary>Gets or sets how STS and IAM Credentials calls are retried (on 5xx, 429, 408, connection failures and
+    /// missed deadlines; never on a definitive 4xx). Default: <see langword="null"/>, the <see cref="HopRetryOptions"/>
+    /// defaults (3 attempts, 200 ms base backoff, 5 s max delay). Each attempt has its own <see cref="RequestTimeout"/>.</summary>
+    public HopRetryOptions? Retry { get; set; }
 }

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace CrossCloudAuth.Http;
 
@@ -28,7 +30,7 @@ internal static class HopHttp
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token)
                 .ConfigureAwait(false);
             byte[] body = await ReadBoundedAsync(response.Content, maxResponseBytes, linked.Token).ConfigureAwait(false);
-            TimeSpan? retryAfter = response.Headers.RetryAfter?.Delta;
+            TimeSpan? retryAfter = RetryAfter(response, timeProvider);
             return new HopResponse(response.StatusCode, body, response.Content.Headers.ContentType?.MediaType, retryAfter);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -69,6 +71,28 @@ internal static class HopHttp
                 innerException: error);
         }
     }
+
+    /// <summary>Builds the retry pipeline of a Google hop (STS, IAM Credentials): it retries transport failures, missed
+    /// deadlines, 408, 429 and 5xx, honouring <c>Retry-After</c>; never a definitive 4xx or an oversized body.</summary>
+    public static ResiliencePipeline<HopResponse> CreateRetry(HopRetryOptions options, TimeProvider timeProvider, ILogger? logger) =>
+        HopRetry.Create<HopResponse>(options, timeProvider, ShouldRetry, static r => r.RetryAfter, static r => $"HTTP {(int)r.StatusCode}", logger);
+
+    /// <summary>Whether an attempt of an HTTP hop is worth repeating.</summary>
+    public static bool ShouldRetry(Outcome<HopResponse> outcome) => outcome.Exception switch
+    {
+        AuthenticationFailedException failed => failed.IsTransient,
+        null => !outcome.Result.IsSuccess && IsTransient(outcome.Result.StatusCode),
+        _ => false,
+    };
+
+    /// <summary>Reads <c>Retry-After</c> as a wait from now (either form: seconds or an HTTP date).</summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider timeProvider) =>
+        response.Headers.RetryAfter switch
+        {
+            { Delta: TimeSpan delta } => delta,
+            { Date: DateTimeOffset date } => date - timeProvider.GetUtcNow() is TimeSpan wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+            _ => null,
+        };
 
     /// <summary>Reads a body up to <paramref name="maxBytes"/> bytes.</summary>
     /// <exception cref="InvalidDataException">The body is larger.</exception>

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
+using CrossCloudAuth.Http;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Caching;
 using CrossCloudAuth.Tests.TestDoubles;
@@ -36,7 +37,7 @@ public sealed class AwsFlowTests : IDisposable
             StsResponses.Ok(StsResponses.AssumeRoleWithWebIdentity(AwsTestData.Now.AddHours(1), keyId: "ASIACIENV00000000001")),
             StsResponses.Ok(StsResponses.AssumeRole(AwsTestData.Now.AddHours(1), keyId: "ASIATARGET0000000001")));
         _profile = new AwsProfileCredentialSource(
-            new AwsProfileCredentialSourceOptions { Sts = new AwsStsOptions { HttpClient = _sts.CreateClient(), MaxErrorRetry = 0 } },
+            new AwsProfileCredentialSourceOptions { Sts = new AwsStsOptions { HttpClient = _sts.CreateClient(), Retry = new HopRetryOptions { MaxAttempts = 1 } } },
             _environment,
             _time);
         _targetRole = new RefreshAheadCache<AwsCredentials>(_profile, timeProvider: _time);

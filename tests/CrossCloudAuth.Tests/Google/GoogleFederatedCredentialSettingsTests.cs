@@ -26,7 +26,8 @@ public sealed class GoogleFederatedCredentialSettingsTests
             TimeProvider: TimeProvider.System,
             LoggerFactory: null,
             CacheOptions: null,
-            RequestTimeout: TimeSpan.FromSeconds(30));
+            RequestTimeout: TimeSpan.FromSeconds(30),
+            Retry: new CrossCloudAuth.Http.HopRetryOptions());
 
         string text = settings.ToString();
 

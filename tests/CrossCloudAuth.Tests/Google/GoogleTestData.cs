@@ -1,4 +1,5 @@
 using System.Text;
+using CrossCloudAuth.Http;
 using CrossCloudAuth.Google;
 using CrossCloudAuth.Google.Configuration;
 using CrossCloudAuth.Tests.Google.Fixtures;
@@ -38,6 +39,7 @@ internal static class GoogleTestData
             options.HttpClient = new HttpClient(fake);
             options.TimeProvider = time;
             options.Environment = environment;
+            options.Retry = new HopRetryOptions { BaseDelay = TimeSpan.Zero };
             configure?.Invoke(options);
         });
     }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using CrossCloudAuth.Http;
+using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace CrossCloudAuth.Aws;
 
@@ -38,7 +40,7 @@ internal static class AwsHttp
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token)
                 .ConfigureAwait(false);
             byte[] body = await HopHttp.ReadBoundedAsync(response.Content, maxBytes, linked.Token).ConfigureAwait(false);
-            return new AwsHttpResponse(response.StatusCode, Encoding.UTF8.GetString(body));
+            return new AwsHttpResponse(response.StatusCode, Encoding.UTF8.GetString(body), HopHttp.RetryAfter(response, timeProvider));
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -50,6 +52,19 @@ internal static class AwsHttp
             throw new HttpRequestException(HttpRequestError.ResponseEnded, "The response broke off before its end.", error);
         }
     }
+
+    /// <summary>Builds the retry pipeline of a metadata hop (instance metadata, container endpoint): it retries
+    /// connection failures, missed deadlines, 408, 429 and 5xx, honouring <c>Retry-After</c>; never another status or
+    /// an oversized body.</summary>
+    public static ResiliencePipeline<AwsHttpResponse> CreateRetry(HopRetryOptions options, TimeProvider timeProvider, ILogger? logger) =>
+        HopRetry.Create<AwsHttpResponse>(
+            options,
+            timeProvider,
+            static outcome => outcome.Exception is TimeoutException or HttpRequestException
+                || (outcome.Exception is null && !outcome.Result.IsSuccess && HopHttp.IsTransient(outcome.Result.StatusCode)),
+            static r => r.RetryAfter,
+            static r => $"HTTP {(int)r.StatusCode}",
+            logger);
 
     private static HttpClient CreateDefaultClient()
     {
@@ -63,8 +78,11 @@ internal static class AwsHttp
     }
 }
 
-/// <summary>A status and a (bounded) body.</summary>
-internal readonly record struct AwsHttpResponse(HttpStatusCode StatusCode, string Body)
+/// <summary>A status, a (bounded) body and the server's <c>Retry-After</c>, if any.</summary>
+internal readonly record struct AwsHttpResponse(HttpStatusCode StatusCode, string Body, TimeSpan? RetryAfter = null)
 {
     public bool IsSuccess => (int)StatusCode is >= 200 and < 300;
+
+    /// <summary>Describes the response without its body (which may hold credentials).</summary>
+    public override string ToString() => $"AwsHttpResponse {{ StatusCode = {(int)StatusCode} }}";
 }

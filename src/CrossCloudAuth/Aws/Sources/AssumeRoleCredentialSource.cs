@@ -84,7 +84,7 @@ public sealed partial class AssumeRoleCredentialSource : ICredentialProvider<Aws
             throw new CredentialConfigurationException(HopName, $"The transitive tag key '{stray}' is not one of the session tags.");
         }
 
-        _sts = new StsClientFactory(options.Sts, environment, HopName, profileRegion);
+        _sts = new StsClientFactory(options.Sts, environment, HopName, profileRegion, _timeProvider, _logger);
     }
 
     /// <inheritdoc />
@@ -125,20 +125,17 @@ public sealed partial class AssumeRoleCredentialSource : ICredentialProvider<Aws
             TransitiveTagKeys = _transitiveTagKeys.Count == 0 ? null : _transitiveTagKeys,
         };
 
-        using CancellationTokenSource deadline = new(_sts.Timeout, _timeProvider);
-        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        using AmazonSecurityTokenServiceClient client = _sts.Create(StsClientFactory.ToSdkCredentials(caller));
-        try
-        {
-            AssumeRoleResponse response = await client.AssumeRoleAsync(request, linked.Token).ConfigureAwait(false);
-            AwsCredentials credentials = StsClientFactory.ToAwsCredentials(response.Credentials, HopName);
-            Log.Assumed(_logger, _roleArn, response.AssumedRoleUser?.Arn, credentials.ExpiresOn);
-            return credentials;
-        }
-        catch (Exception error) when (!(error is OperationCanceledException && cancellationToken.IsCancellationRequested))
-        {
-            throw StsErrors.Map(error, StsErrors.Operation.AssumeRole, HopName, _sts.EndpointDescription, _source.HopName);
-        }
+        return await _sts.CallAsync(
+            StsClientFactory.ToSdkCredentials(caller),
+            async (client, token) =>
+            {
+                AssumeRoleResponse response = await client.AssumeRoleAsync(request, token).ConfigureAwait(false);
+                AwsCredentials credentials = StsClientFactory.ToAwsCredentials(response.Credentials, HopName);
+                Log.Assumed(_logger, _roleArn, response.AssumedRoleUser?.Arn, credentials.ExpiresOn);
+                return credentials;
+            },
+            error => StsErrors.Map(error, StsErrors.Operation.AssumeRole, HopName, _sts.EndpointDescription, _source.HopName),
+            cancellationToken).ConfigureAwait(false);
     }
 
     private static partial class Log

@@ -4,6 +4,7 @@ using CrossCloudAuth.Http;
 using CrossCloudAuth.Platform;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
 
 namespace CrossCloudAuth.Aws;
 
@@ -40,6 +41,8 @@ public sealed partial class ContainerCredentialSource : ICredentialProvider<AwsC
     private readonly ILogger _logger;
     private readonly HttpClient _httpClient;
     private readonly Uri? _endpoint;
+    private readonly int _maxAttempts;
+    private readonly ResiliencePipeline<AwsHttpResponse> _retry;
 
     /// <summary>Initializes a new instance of the <see cref="ContainerCredentialSource"/> class.</summary>
     /// <param name="options">The options; unset values come from the environment. Read once, except the
@@ -60,10 +63,14 @@ public sealed partial class ContainerCredentialSource : ICredentialProvider<AwsC
         _logger = logger ?? NullLogger.Instance;
         _httpClient = _options.HttpClient ?? AwsHttp.DefaultClient;
 
-        if (_options.RequestTimeout <= TimeSpan.Zero || _options.MaxAttempts < 1 || _options.RetryDelay < TimeSpan.Zero)
+        if (_options.RequestTimeout <= TimeSpan.Zero)
         {
-            throw new CredentialConfigurationException("aws-container:credentials", "RequestTimeout must be positive, MaxAttempts at least 1 and RetryDelay not negative.");
+            throw new CredentialConfigurationException("aws-container:credentials", "RequestTimeout must be positive.");
         }
+
+        HopRetryOptions retry = (_options.Retry ?? new HopRetryOptions()).Validated("aws-container:credentials");
+        _maxAttempts = retry.MaxAttempts;
+        _retry = AwsHttp.CreateRetry(retry, _timeProvider, _logger);
 
         _endpoint = ResolveEndpoint();
         HopName = _endpoint is null ? "aws-container:credentials" : $"aws-container:credentials({_endpoint.Authority})";
@@ -88,66 +95,57 @@ public sealed partial class ContainerCredentialSource : ICredentialProvider<AwsC
         }
 
         string? authorization = await ReadAuthorizationAsync(cancellationToken).ConfigureAwait(false);
-        for (int attempt = 1; ; attempt++)
+        AwsHttpResponse response;
+        try
         {
-            using HttpRequestMessage request = new(HttpMethod.Get, _endpoint);
-            if (authorization is not null)
-            {
-                request.Headers.TryAddWithoutValidation("Authorization", authorization);
-            }
-
-            AwsHttpResponse response;
-            try
-            {
-                response = await AwsHttp.SendAsync(_httpClient, request, _options.RequestTimeout, MaxDocumentBytes, _timeProvider, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception error) when (error is TimeoutException or HttpRequestException)
-            {
-                if (attempt < _options.MaxAttempts)
-                {
-                    await Task.Delay(_options.RetryDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                throw new CredentialUnavailableException(
-                    HopName,
-                    $"The container credential endpoint did not answer after {attempt} attempts ({error.Message}). On EKS, check that the eks-pod-identity-agent DaemonSet runs on this node; on ECS, that the task has a task role.",
-                    error);
-            }
-            catch (InvalidDataException error)
-            {
-                throw new AuthenticationFailedException(HopName, "The container credential endpoint sent an oversized response.", errorCode: "MalformedResponse", isTransient: true, innerException: error);
-            }
-
-            if (response.IsSuccess)
-            {
-                AwsCredentials credentials = CredentialDocument.Parse(
-                    response.Body,
-                    HopName,
-                    _timeProvider.GetUtcNow(),
-                    "Check the task role (ECS) or the pod identity association (EKS).");
-                Log.Fetched(_logger, HopName, credentials.ExpiresOn);
-                return credentials;
-            }
-
-            if (HopHttp.IsTransient(response.StatusCode) && attempt < _options.MaxAttempts)
-            {
-                await Task.Delay(_options.RetryDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            string fix = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
-                ? " The endpoint rejected the authorization token: check AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE points at the token EKS Pod Identity mounts, and that a pod identity association exists for this service account."
-                : response.StatusCode == HttpStatusCode.NotFound
-                    ? " Check AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / AWS_CONTAINER_CREDENTIALS_FULL_URI."
-                    : string.Empty;
-            throw new AuthenticationFailedException(
+            response = await _retry.ExecuteAsync(
                 HopName,
-                $"The container credential endpoint answered {(int)response.StatusCode}{ErrorDetail(response.Body)}.{fix}",
-                response.StatusCode,
-                response.StatusCode.ToString(),
-                HopHttp.IsTransient(response.StatusCode));
+                async attemptToken =>
+                {
+                    using HttpRequestMessage request = new(HttpMethod.Get, _endpoint);
+                    if (authorization is not null)
+                    {
+                        request.Headers.TryAddWithoutValidation("Authorization", authorization);
+                    }
+
+                    return await AwsHttp.SendAsync(_httpClient, request, _options.RequestTimeout, MaxDocumentBytes, _timeProvider, attemptToken).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception error) when (error is TimeoutException or HttpRequestException)
+        {
+            throw new CredentialUnavailableException(
+                HopName,
+                $"The container credential endpoint did not answer after {_maxAttempts} attempts ({error.Message}). On EKS, check that the eks-pod-identity-agent DaemonSet runs on this node; on ECS, that the task has a task role.",
+                error);
+        }
+        catch (InvalidDataException error)
+        {
+            throw new AuthenticationFailedException(HopName, "The container credential endpoint sent an oversized response.", errorCode: "MalformedResponse", isTransient: true, innerException: error);
+        }
+
+        if (response.IsSuccess)
+        {
+            AwsCredentials credentials = CredentialDocument.Parse(
+                response.Body,
+                HopName,
+                _timeProvider.GetUtcNow(),
+                "Check the task role (ECS) or the pod identity association (EKS).");
+            Log.Fetched(_logger, HopName, credentials.ExpiresOn);
+            return credentials;
+        }
+
+        string fix = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+            ? " The endpoint rejected the authorization token: check AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE points at the token EKS Pod Identity mounts, and that a pod identity association exists for this service account."
+            : response.StatusCode == HttpStatusCode.NotFound
+                ? " Check AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / AWS_CONTAINER_CREDENTIALS_FULL_URI."
+                : string.Empty;
+        throw new AuthenticationFailedException(
+            HopName,
+            $"The container credential endpoint answered {(int)response.StatusCode}{ErrorDetail(response.Body)}.{fix}",
+            response.StatusCode,
+            response.StatusCode.ToString(),
+            HopHttp.IsTransient(response.StatusCode));
     }
 
     /// <summary>Whether either container variable is set in the environment.</summary>

@@ -1,3 +1,5 @@
+using CrossCloudAuth.Http;
+
 namespace CrossCloudAuth.Aws;
 
 /// <summary>Options of <see cref="ContainerCredentialSource"/>. Unset values come from the variables that ECS and the
@@ -25,12 +27,11 @@ public sealed class ContainerCredentialSourceOptions
     /// <summary>Gets or sets the timeout of each request. Default: 2 seconds.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Gets or sets how many times a request is tried on a timeout, connection failure or server error.
-    /// Default: 3.</summary>
-    public int MaxAttempts { get; set; } = 3;
-
-    /// <summary>Gets or sets the pause between attempts. Default: 200 milliseconds.</summary>
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>Gets or sets how a request is retried on a timeout, connection failure, server error or throttling
+    /// (never on 401, 403 or 404). Default: <see langword="null"/>, the <see cref="HopRetryOptions"/> defaults
+    /// (3 attempts, 200 ms base backoff, 5 s max delay): with the 2-second <see cref="RequestTimeout"/>, at most
+    /// 3 × 2 s + 2 × 5 s = 16 s.</summary>
+    public HopRetryOptions? Retry { get; set; }
 
     /// <summary>Gets or sets the client that sends the requests. Default: a shared client that never uses a proxy.</summary>
     public HttpClient? HttpClient { get; set; }

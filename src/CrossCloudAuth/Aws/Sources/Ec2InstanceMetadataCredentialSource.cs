@@ -3,6 +3,7 @@ using CrossCloudAuth.Http;
 using CrossCloudAuth.Platform;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
 
 namespace CrossCloudAuth.Aws;
 
@@ -47,7 +48,7 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
     private readonly TimeSpan _sessionTokenTtl;
     private readonly TimeSpan _requestTimeout;
     private readonly int _maxAttempts;
-    private readonly TimeSpan _retryDelay;
+    private readonly ResiliencePipeline<AwsHttpResponse> _retry;
 
     private SessionToken? _sessionToken;
     private string? _region;
@@ -73,8 +74,9 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
         _allowImdsV1 = options.AllowImdsV1;
         _sessionTokenTtl = options.SessionTokenTtl;
         _requestTimeout = options.RequestTimeout;
-        _maxAttempts = options.MaxAttempts;
-        _retryDelay = options.RetryDelay;
+        HopRetryOptions retry = (options.Retry ?? Ec2InstanceMetadataOptions.DefaultRetry()).Validated(CredentialsHop);
+        _maxAttempts = retry.MaxAttempts;
+        _retry = AwsHttp.CreateRetry(retry, _timeProvider, _logger);
         _roleName = string.IsNullOrWhiteSpace(options.RoleName) ? null : options.RoleName.Trim();
 
         if (!_useImdsV2 && !_allowImdsV1)
@@ -87,9 +89,9 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
             throw new CredentialConfigurationException(SessionTokenHop, $"SessionTokenTtl is {_sessionTokenTtl}; AWS accepts 1 second to 6 hours.");
         }
 
-        if (_requestTimeout <= TimeSpan.Zero || _maxAttempts < 1 || _retryDelay < TimeSpan.Zero)
+        if (_requestTimeout <= TimeSpan.Zero)
         {
-            throw new CredentialConfigurationException(CredentialsHop, "RequestTimeout must be positive, MaxAttempts at least 1 and RetryDelay not negative.");
+            throw new CredentialConfigurationException(CredentialsHop, "RequestTimeout must be positive.");
         }
 
         Uri? endpoint = options.Endpoint ?? EndpointFromEnvironment();
@@ -255,31 +257,31 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
     private async ValueTask<string?> GetMetadataAsync(Uri url, string hop, CancellationToken cancellationToken)
     {
         bool renewed = false;
-        for (int attempt = 1; ; attempt++)
+        while (true)
         {
             string? token = _useImdsV2 ? await GetSessionTokenAsync(cancellationToken).ConfigureAwait(false) : null;
-            using HttpRequestMessage request = new(HttpMethod.Get, url);
-            if (token is not null)
-            {
-                request.Headers.TryAddWithoutValidation(TokenHeader, token);
-            }
-
             AwsHttpResponse response;
             try
             {
-                response = await AwsHttp.SendAsync(_httpClient, request, _requestTimeout, MaxDocumentBytes, _timeProvider, cancellationToken).ConfigureAwait(false);
+                response = await _retry.ExecuteAsync(
+                    hop,
+                    async attemptToken =>
+                    {
+                        using HttpRequestMessage request = new(HttpMethod.Get, url);
+                        if (token is not null)
+                        {
+                            request.Headers.TryAddWithoutValidation(TokenHeader, token);
+                        }
+
+                        return await AwsHttp.SendAsync(_httpClient, request, _requestTimeout, MaxDocumentBytes, _timeProvider, attemptToken).ConfigureAwait(false);
+                    },
+                    cancellationToken).ConfigureAwait(false);
             }
             catch (Exception error) when (error is TimeoutException or HttpRequestException)
             {
-                if (attempt < _maxAttempts)
-                {
-                    await Task.Delay(_retryDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
                 throw new CredentialUnavailableException(
                     hop,
-                    $"Instance metadata at {url.GetLeftPart(UriPartial.Authority)} did not answer after {attempt} attempts ({error.Message}). This host is probably not an EC2 instance.",
+                    $"Instance metadata at {url.GetLeftPart(UriPartial.Authority)} did not answer after {_maxAttempts} attempts ({error.Message}). This host is probably not an EC2 instance.",
                     error);
             }
             catch (InvalidDataException error)
@@ -301,7 +303,6 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
                     Log.SessionTokenRejected(_logger);
                     Interlocked.Exchange(ref _sessionToken, null);
                     renewed = true;
-                    attempt--;
                     continue;
                 case HttpStatusCode.Unauthorized:
                     throw new AuthenticationFailedException(
@@ -314,18 +315,13 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
                 case HttpStatusCode.Forbidden:
                     throw new CredentialUnavailableException(hop, "Instance metadata refused the request (403): the metadata service is probably disabled for this instance (HttpEndpoint=disabled), or the request went through a proxy.");
                 default:
-                    if (HopHttp.IsTransient(response.StatusCode) && attempt < _maxAttempts)
-                    {
-                        await Task.Delay(_retryDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-
+                    bool transient = HopHttp.IsTransient(response.StatusCode);
                     throw new AuthenticationFailedException(
                         hop,
-                        $"Instance metadata answered {(int)response.StatusCode} for {url.AbsolutePath}.",
+                        $"Instance metadata answered {(int)response.StatusCode} for {url.AbsolutePath}{(transient ? $" after {_maxAttempts} attempts" : string.Empty)}.",
                         response.StatusCode,
                         response.StatusCode.ToString(),
-                        isTransient: HopHttp.IsTransient(response.StatusCode));
+                        isTransient: transient);
             }
         }
     }
@@ -342,79 +338,70 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
         }
 
         string ttl = ((int)_sessionTokenTtl.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        for (int attempt = 1; ; attempt++)
+        AwsHttpResponse response;
+        try
         {
-            using HttpRequestMessage request = new(HttpMethod.Put, _sessionTokenUrl);
-            request.Headers.TryAddWithoutValidation(TokenTtlHeader, ttl);
-            AwsHttpResponse response;
-            try
-            {
-                response = await AwsHttp.SendAsync(_httpClient, request, _requestTimeout, MaxTokenBytes, _timeProvider, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception error) when (error is TimeoutException or HttpRequestException)
-            {
-                if (attempt < _maxAttempts)
-                {
-                    await Task.Delay(_retryDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                if (_allowImdsV1 && error is TimeoutException)
-                {
-                    Log.FallingBackToImdsV1(_logger, "timeout");
-                    return null;
-                }
-
-                throw new CredentialUnavailableException(
-                    SessionTokenHop,
-                    $"No IMDSv2 session token from {_sessionTokenUrl.GetLeftPart(UriPartial.Authority)} after {attempt} attempts ({error.Message}). Either this host is not an EC2 instance, or this is a container and the instance's metadata hop limit is 1: set HttpPutResponseHopLimit to 2 (aws ec2 modify-instance-metadata-options).",
-                    error);
-            }
-            catch (InvalidDataException error)
-            {
-                throw new AuthenticationFailedException(SessionTokenHop, "Instance metadata sent an oversized session token.", errorCode: "MalformedResponse", isTransient: true, innerException: error);
-            }
-
-            if (response.IsSuccess && !string.IsNullOrWhiteSpace(response.Body))
-            {
-                DateTimeOffset issued = _timeProvider.GetUtcNow();
-                TimeSpan margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(60).Ticks, _sessionTokenTtl.Ticks / 5));
-                SessionToken token = new(response.Body.Trim(), issued + _sessionTokenTtl - margin);
-                Volatile.Write(ref _sessionToken, token);
-                return token.Value;
-            }
-
-            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed or HttpStatusCode.Forbidden)
-            {
-                if (_allowImdsV1)
-                {
-                    Log.FallingBackToImdsV1(_logger, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    return null;
-                }
-
-                if (response.StatusCode == HttpStatusCode.Forbidden)
-                {
-                    throw new CredentialUnavailableException(SessionTokenHop, "Instance metadata refused an IMDSv2 session token (403): the metadata service is probably disabled for this instance, or the request went through a proxy.");
-                }
-
-                throw new CredentialConfigurationException(
-                    SessionTokenHop,
-                    $"The metadata service at {_sessionTokenUrl.GetLeftPart(UriPartial.Authority)} does not support IMDSv2 session tokens ({(int)response.StatusCode}). Set AllowImdsV1 = true only if you trust every process and proxy on this host.");
-            }
-
-            if (HopHttp.IsTransient(response.StatusCode) && attempt < _maxAttempts)
-            {
-                await Task.Delay(_retryDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            throw new AuthenticationFailedException(
+            response = await _retry.ExecuteAsync(
                 SessionTokenHop,
-                $"Instance metadata answered {(int)response.StatusCode} to the IMDSv2 session token request.",
-                response.StatusCode,
-                response.StatusCode.ToString(),
-                isTransient: HopHttp.IsTransient(response.StatusCode));
+                async attemptToken =>
+                {
+                    using HttpRequestMessage request = new(HttpMethod.Put, _sessionTokenUrl);
+                    request.Headers.TryAddWithoutValidation(TokenTtlHeader, ttl);
+                    return await AwsHttp.SendAsync(_httpClient, request, _requestTimeout, MaxTokenBytes, _timeProvider, attemptToken).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception error) when (error is TimeoutException or HttpRequestException)
+        {
+            if (_allowImdsV1 && error is TimeoutException)
+            {
+                Log.FallingBackToImdsV1(_logger, "timeout");
+                return null;
+            }
+
+            throw new CredentialUnavailableException(
+                SessionTokenHop,
+                $"No IMDSv2 session token from {_sessionTokenUrl.GetLeftPart(UriPartial.Authority)} after {_maxAttempts} attempts ({error.Message}). Either this host is not an EC2 instance, or this is a container and the instance's metadata hop limit is 1: set HttpPutResponseHopLimit to 2 (aws ec2 modify-instance-metadata-options).",
+                error);
+        }
+        catch (InvalidDataException error)
+        {
+            throw new AuthenticationFailedException(SessionTokenHop, "Instance metadata sent an oversized session token.", errorCode: "MalformedResponse", isTransient: true, innerException: error);
+        }
+
+        if (response.IsSuccess && !string.IsNullOrWhiteSpace(response.Body))
+        {
+            DateTimeOffset issued = _timeProvider.GetUtcNow();
+            TimeSpan margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(60).Ticks, _sessionTokenTtl.Ticks / 5));
+            SessionToken token = new(response.Body.Trim(), issued + _sessionTokenTtl - margin);
+            Volatile.Write(ref _sessionToken, token);
+            return token.Value;
+        }
+
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed or HttpStatusCode.Forbidden)
+        {
+            if (_allowImdsV1)
+            {
+                Log.FallingBackToImdsV1(_logger, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                return null;
+            }
+
+            if (response.StatusCode == HttpStatusCode.Forbidden)
+            {
+                throw new CredentialUnavailableException(SessionTokenHop, "Instance metadata refused an IMDSv2 session token (403): the metadata service is probably disabled for this instance, or the request went through a proxy.");
+            }
+
+            throw new CredentialConfigurationException(
+                SessionTokenHop,
+                $"The metadata service at {_sessionTokenUrl.GetLeftPart(UriPartial.Authority)} does not support IMDSv2 session tokens ({(int)response.StatusCode}). Set AllowImdsV1 = true only if you trust every process and proxy on this host.");
+        }
+
+        throw new AuthenticationFailedException(
+            SessionTokenHop,
+            $"Instance metadata answered {(int)response.StatusCode} to the IMDSv2 session token request.",
+            response.StatusCode,
+            response.StatusCode.ToString(),
+            isTransient: HopHttp.IsTransient(response.StatusCode));
     }
 
     private sealed record SessionToken(string Value, DateTimeOffset RenewAt)

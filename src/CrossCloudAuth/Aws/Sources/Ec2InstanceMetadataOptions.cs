@@ -1,3 +1,5 @@
+using CrossCloudAuth.Http;
+
 namespace CrossCloudAuth.Aws;
 
 /// <summary>
@@ -53,12 +55,11 @@ public sealed class Ec2InstanceMetadataOptions
     /// milliseconds and a host without one must fail fast.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Gets or sets how many times a request is tried when it times out, cannot connect or gets a server
-    /// error. Default: 2.</summary>
-    public int MaxAttempts { get; set; } = 2;
-
-    /// <summary>Gets or sets the pause between attempts. Default: 100 milliseconds.</summary>
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>Gets or sets how a request is retried when it times out, cannot connect or gets a server error or
+    /// throttling (never on 401, 403 or 404). Default: <see langword="null"/>: 2 attempts, 100 ms base backoff, 1 s max
+    /// delay, so that a host that is not an EC2 instance fails within about 2 × <see cref="RequestTimeout"/> + 1 s per
+    /// request (the AWS SDKs also try twice).</summary>
+    public HopRetryOptions? Retry { get; set; }
 
     /// <summary>Gets or sets the client that sends the requests. Default: a shared client that never uses a proxy.</summary>
     public HttpClient? HttpClient { get; set; }
@@ -67,4 +68,8 @@ public sealed class Ec2InstanceMetadataOptions
     /// loopback are accepted. Default: <see langword="false"/>, so that a credential configuration from an untrusted
     /// source cannot send requests (and session tokens) elsewhere.</summary>
     public bool AllowAnyEndpoint { get; set; }
+
+    /// <summary>The retry settings used when <see cref="Retry"/> is not set.</summary>
+    internal static HopRetryOptions DefaultRetry() =>
+        new() { MaxAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(1) };
 }

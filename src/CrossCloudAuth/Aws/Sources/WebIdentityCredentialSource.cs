@@ -76,7 +76,7 @@ public sealed partial class WebIdentityCredentialSource : ICredentialProvider<Aw
                 _hopName,
                 _timeProvider);
             _durationSeconds = RoleSessionParameters.ValidateDuration(options.Duration, _hopName);
-            _sts = new StsClientFactory(options.Sts, _environment, _hopName, profileRegion);
+            _sts = new StsClientFactory(options.Sts, _environment, _hopName, profileRegion, _timeProvider, _logger);
         }
         else
         {
@@ -119,20 +119,18 @@ public sealed partial class WebIdentityCredentialSource : ICredentialProvider<Aw
             DurationSeconds = _durationSeconds,
         };
 
-        using CancellationTokenSource deadline = new(_sts.Timeout, _timeProvider);
-        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        using AmazonSecurityTokenServiceClient client = _sts.Create(new AnonymousAWSCredentials());
-        try
-        {
-            AssumeRoleWithWebIdentityResponse response = await client.AssumeRoleWithWebIdentityAsync(request, linked.Token).ConfigureAwait(false);
-            AwsCredentials credentials = StsClientFactory.ToAwsCredentials(response.Credentials, _hopName);
-            Log.Assumed(_logger, _roleArn, response.SubjectFromWebIdentityToken, credentials.ExpiresOn);
-            return credentials;
-        }
-        catch (Exception error) when (!(error is OperationCanceledException && cancellationToken.IsCancellationRequested))
-        {
-            throw StsErrors.Map(error, StsErrors.Operation.AssumeRoleWithWebIdentity, _hopName, _sts.EndpointDescription);
-        }
+        string roleArn = _roleArn;
+        return await _sts.CallAsync(
+            new AnonymousAWSCredentials(),
+            async (client, token) =>
+            {
+                AssumeRoleWithWebIdentityResponse response = await client.AssumeRoleWithWebIdentityAsync(request, token).ConfigureAwait(false);
+                AwsCredentials credentials = StsClientFactory.ToAwsCredentials(response.Credentials, _hopName);
+                Log.Assumed(_logger, roleArn, response.SubjectFromWebIdentityToken, credentials.ExpiresOn);
+                return credentials;
+            },
+            error => StsErrors.Map(error, StsErrors.Operation.AssumeRoleWithWebIdentity, _hopName, _sts.EndpointDescription),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Whether both variables of web identity are set in the environment.</summary>

@@ -1,3 +1,5 @@
+using CrossCloudAuth.Http;
+
 namespace CrossCloudAuth.Aws;
 
 /// <summary>
@@ -17,15 +19,20 @@ public sealed class AwsStsOptions
     /// address.</summary>
     public Uri? ServiceUrl { get; set; }
 
-    /// <summary>Gets or sets the client that carries the STS requests. Default: the AWS SDK's own.</summary>
+    /// <summary>Gets or sets the client that carries the STS requests. Default: a shared client of this library. Either
+    /// way, every response body is capped at 64 KiB.</summary>
     public HttpClient? HttpClient { get; set; }
 
-    /// <summary>Gets or sets the bound on each STS call, retries included. Default: 30 seconds.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Gets or sets the deadline of each attempt of an STS call, measured on the source's
+    /// <see cref="TimeProvider"/>. Default: 10 seconds.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Gets or sets how many times the AWS SDK retries a throttled or failed call. Default: the SDK's
-    /// (currently 2 retries in the standard retry mode).</summary>
-    public int? MaxErrorRetry { get; set; }
+    /// <summary>Gets or sets how STS calls are retried: on throttling, 5xx, network failures, missed deadlines and
+    /// malformed answers; never on a definitive rejection (AccessDenied, InvalidIdentityToken, ExpiredToken, validation
+    /// errors). The AWS SDK's own retries are off (they wait on real time). Default: <see langword="null"/>, the
+    /// <see cref="HopRetryOptions"/> defaults: 3 attempts, 200 ms base backoff, 5 s max delay, so a call takes at most
+    /// 3 × 10 s + 2 × 5 s = 40 s with the default <see cref="Timeout"/>.</summary>
+    public HopRetryOptions? Retry { get; set; }
 
     internal AwsStsOptions Clone() => (AwsStsOptions)MemberwiseClone();
 }

@@ -20,8 +20,24 @@ internal static class StsErrors
         AssumeRoleWithWebIdentity,
     }
 
+    /// <summary>The error code of a response larger than the cap.</summary>
+    public const string ResponseTooLargeCode = "ResponseTooLarge";
+
     public static CrossCloudAuthException Map(Exception error, Operation operation, string hopName, string endpoint, string? sourceHopName = null)
     {
+        for (Exception? cause = error; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is StsResponseTooLargeException tooLarge)
+            {
+                return new AuthenticationFailedException(
+                    hopName,
+                    $"STS at {endpoint} sent a response larger than the {tooLarge.MaxBytes} bytes accepted; it was abandoned. A proxy or a misconfigured endpoint override is probably answering instead of STS.",
+                    errorCode: ResponseTooLargeCode,
+                    isTransient: false,
+                    innerException: error);
+            }
+        }
+
         switch (error)
         {
             case CrossCloudAuthException ours:

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CrossCloudAuth.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
 
 namespace CrossCloudAuth.Google.Impersonation;
 
@@ -20,9 +21,10 @@ internal sealed partial class IamCredentialsClient
     private readonly ImpersonationContext _context;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _timeout;
+    private readonly ResiliencePipeline<HopResponse> _retry;
     private readonly ILogger _logger;
 
-    public IamCredentialsClient(HttpClient httpClient, Uri accessTokenUrl, IReadOnlyList<string> delegates, ImpersonationContext context, TimeProvider timeProvider, TimeSpan timeout, ILogger? logger)
+    public IamCredentialsClient(HttpClient httpClient, Uri accessTokenUrl, IReadOnlyList<string> delegates, ImpersonationContext context, TimeProvider timeProvider, TimeSpan timeout, HopRetryOptions retry, ILogger? logger)
     {
         _httpClient = httpClient;
         _accessTokenUrl = accessTokenUrl;
@@ -32,6 +34,7 @@ internal sealed partial class IamCredentialsClient
         _timeProvider = timeProvider;
         _timeout = timeout;
         _logger = logger ?? NullLogger.Instance;
+        _retry = HopHttp.CreateRetry(retry, timeProvider, _logger);
         AccessTokenHop = $"iam-credentials:generateAccessToken({context.ServiceAccount})";
         IdTokenHop = $"iam-credentials:generateIdToken({context.ServiceAccount})";
     }
@@ -89,12 +92,19 @@ internal sealed partial class IamCredentialsClient
 
     private async Task<HopResponse> SendAsync(Uri url, AccessToken federated, byte[] json, string hop, string permission, CancellationToken cancellationToken)
     {
-        using HttpRequestMessage request = new(HttpMethod.Post, url);
-        request.Content = new ByteArrayContent(json);
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", federated.Token);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        HopResponse response = await HopHttp.SendAsync(_httpClient, request, hop, _timeProvider, _timeout, GoogleDefaults.MaxTokenResponseBytes, cancellationToken).ConfigureAwait(false);
+        HopResponse response = await _retry.ExecuteAsync(
+            hop,
+            async token =>
+            {
+                // A request message is sent once: every attempt builds its own.
+                using HttpRequestMessage request = new(HttpMethod.Post, url);
+                request.Content = new ByteArrayContent(json);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", federated.Token);
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                return await HopHttp.SendAsync(_httpClient, request, hop, _timeProvider, _timeout, GoogleDefaults.MaxTokenResponseBytes, token).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
             AuthenticationFailedException error = IamErrorTranslator.Translate(hop, response, _context, permission);

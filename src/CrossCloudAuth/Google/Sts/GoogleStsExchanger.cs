@@ -4,6 +4,7 @@ using System.Text.Json;
 using CrossCloudAuth.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
 
 namespace CrossCloudAuth.Google.Sts;
 
@@ -22,6 +23,7 @@ internal sealed partial class GoogleStsExchanger : ICredentialProvider<AccessTok
     private readonly AuthenticationHeaderValue? _clientAuthentication;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _timeout;
+    private readonly ResiliencePipeline<HopResponse> _retry;
     private readonly ILogger _logger;
 
     public GoogleStsExchanger(
@@ -35,6 +37,7 @@ internal sealed partial class GoogleStsExchanger : ICredentialProvider<AccessTok
         string? clientSecret,
         TimeProvider timeProvider,
         TimeSpan timeout,
+        HopRetryOptions retry,
         ILogger? logger)
     {
         _httpClient = httpClient;
@@ -45,6 +48,7 @@ internal sealed partial class GoogleStsExchanger : ICredentialProvider<AccessTok
         _timeProvider = timeProvider;
         _timeout = timeout;
         _logger = logger ?? NullLogger.Instance;
+        _retry = HopHttp.CreateRetry(retry, timeProvider, _logger);
         if (!string.IsNullOrEmpty(clientId))
         {
             string pair = $"{clientId}:{clientSecret}";
@@ -80,12 +84,19 @@ internal sealed partial class GoogleStsExchanger : ICredentialProvider<AccessTok
             form.Add(new("options", _optionsJson));
         }
 
-        using HttpRequestMessage request = new(HttpMethod.Post, _tokenUrl) { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Authorization = _clientAuthentication;
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-
         DateTimeOffset sentAt = _timeProvider.GetUtcNow();
-        HopResponse response = await HopHttp.SendAsync(_httpClient, request, HopName, _timeProvider, _timeout, GoogleDefaults.MaxTokenResponseBytes, cancellationToken).ConfigureAwait(false);
+        HopResponse response = await _retry.ExecuteAsync(
+            HopName,
+            async token =>
+            {
+                // A request message is sent once: every attempt builds its own.
+                sentAt = _timeProvider.GetUtcNow();
+                using HttpRequestMessage request = new(HttpMethod.Post, _tokenUrl) { Content = new FormUrlEncodedContent(form) };
+                request.Headers.Authorization = _clientAuthentication;
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                return await HopHttp.SendAsync(_httpClient, request, HopName, _timeProvider, _timeout, GoogleDefaults.MaxTokenResponseBytes, token).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
             AuthenticationFailedException error = StsErrorTranslator.Translate(HopName, response, _audience, _subjectTokenSource.SubjectTokenType);

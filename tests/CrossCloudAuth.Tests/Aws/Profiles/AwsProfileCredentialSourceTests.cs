@@ -1,4 +1,5 @@
 using System.Net;
+using CrossCloudAuth.Http;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Tests.Aws.Sources;
 using CrossCloudAuth.Tests.TestDoubles;
@@ -262,7 +263,7 @@ public sealed class AwsProfileCredentialSourceTests : AwsCredentialSourceContrac
     private AwsProfileCredentialSource CreateProfile(ListLogger? logger = null)
     {
         Options.Sts.HttpClient = Http.CreateClient();
-        Options.Sts.MaxErrorRetry = 0;
+        Options.Sts.Retry = new HopRetryOptions { MaxAttempts = 1 };
         AwsProfileCredentialSource source = new(Options, Environment, Time, logger);
         _created.Add(source);
         return source;

@@ -1,4 +1,5 @@
 using System.Net;
+using CrossCloudAuth.Http;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Tests.TestDoubles;
 using Microsoft.Extensions.Logging;
@@ -186,7 +187,7 @@ public sealed class AssumeRoleCredentialSourceTests : AwsCredentialSourceContrac
         }
 
         options.Sts.HttpClient = Http.CreateClient();
-        options.Sts.MaxErrorRetry = 0;
+        options.Sts.Retry = new HopRetryOptions { MaxAttempts = 1 };
         return new AssumeRoleCredentialSource(caller, options, Environment, Time, logger);
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using CrossCloudAuth.Http;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Tests.TestDoubles;
 
@@ -13,7 +14,7 @@ public sealed class ContainerCredentialSourceTests : AwsCredentialSourceContract
 
     protected override string[] ExtraSecrets => [PodIdentityToken];
 
-    private ContainerCredentialSourceOptions Options { get; } = new() { RetryDelay = TimeSpan.Zero };
+    private ContainerCredentialSourceOptions Options { get; } = new() { Retry = new HopRetryOptions { BaseDelay = TimeSpan.Zero } };
 
     protected override ICredentialProvider<AwsCredentials> CreateSource() => CreateContainer();
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Threading.Channels;
+using CrossCloudAuth.Http;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Tests.TestDoubles;
 
@@ -15,7 +16,7 @@ public sealed class Ec2InstanceMetadataCredentialSourceTests : AwsCredentialSour
 
     protected override string[] ExtraSecrets => [ImdsToken];
 
-    private Ec2InstanceMetadataOptions Options { get; } = new() { RetryDelay = TimeSpan.Zero };
+    private Ec2InstanceMetadataOptions Options { get; } = new() { Retry = new HopRetryOptions { MaxAttempts = 2, BaseDelay = TimeSpan.Zero } };
 
     protected override ICredentialProvider<AwsCredentials> CreateSource() => CreateImds();
 
@@ -122,7 +123,7 @@ public sealed class Ec2InstanceMetadataCredentialSourceTests : AwsCredentialSour
         });
 
         Task<AwsCredentials> fetch = CreateImds().GetAsync().AsTask();
-        for (int attempt = 0; attempt < Options.MaxAttempts; attempt++)
+        for (int attempt = 0; attempt < Options.Retry!.MaxAttempts; attempt++)
         {
             await hung.Reader.ReadAsync();
             Time.Advance(Options.RequestTimeout);

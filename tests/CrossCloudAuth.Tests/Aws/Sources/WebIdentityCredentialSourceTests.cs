@@ -1,4 +1,5 @@
 using System.Net;
+using CrossCloudAuth.Http;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Tests.TestDoubles;
 
@@ -255,7 +256,7 @@ public sealed class WebIdentityCredentialSourceTests : AwsCredentialSourceContra
     private WebIdentityCredentialSource CreateWebIdentity()
     {
         Options.Sts.HttpClient = Http.CreateClient();
-        Options.Sts.MaxErrorRetry = 0;
+        Options.Sts.Retry = new HopRetryOptions { MaxAttempts = 1 };
         return new WebIdentityCredentialSource(Options, Environment, Time);
     }
 }
