@@ -26,7 +26,7 @@ public class CacheHitBenchmarks
     public void Setup()
     {
         _source = new Peers.InstantSource(TimeProvider.System, TimeSpan.FromHours(1));
-        _cache = new RefreshAheadCache<AccessToken>(_source);
+        _cache = new RefreshAheadCache<AccessToken>(_source, Peers.OneProcess);
         _ = _cache.GetAsync().AsTask().GetAwaiter().GetResult();
 
         (_google, _googleEndpoint) = Peers.CreateGoogleCredential();

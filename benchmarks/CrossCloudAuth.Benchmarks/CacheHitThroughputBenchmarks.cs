@@ -31,7 +31,7 @@ public class CacheHitThroughputBenchmarks
     public void Setup()
     {
         Peers.InstantSource source = new(TimeProvider.System, TimeSpan.FromHours(1));
-        _cache = new RefreshAheadCache<AccessToken>(source);
+        _cache = new RefreshAheadCache<AccessToken>(source, Peers.OneProcess);
         _ = _cache.GetAsync().AsTask().GetAwaiter().GetResult();
         _locking = new Peers.LockingCache(source, TimeProvider.System);
         _ = _locking.GetAsync().Result;

@@ -14,6 +14,10 @@ namespace CrossCloudAuth.Benchmarks;
 /// </summary>
 internal static class Peers
 {
+    /// <summary>The cache options of every benchmark: one process, so no fleet to spread. Its first credential is
+    /// refreshed near the end of its life like every later one, and a run measures the steady state.</summary>
+    public static readonly CrossCloudAuth.Caching.RefreshAheadCacheOptions OneProcess = new() { SpreadFirstRefresh = false };
+
     /// <summary>A Google.Apis.Auth service-account credential from an in-memory RSA key, primed once against a fake
     /// token endpoint; afterwards <see cref="ServiceCredential.GetAccessTokenForRequestAsync"/> serves its cached token.</summary>
     public static (ServiceAccountCredential Credential, TokenEndpoint Endpoint) CreateGoogleCredential()

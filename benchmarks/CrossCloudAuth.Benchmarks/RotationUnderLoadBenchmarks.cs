@@ -43,7 +43,7 @@ public class RotationUnderLoadBenchmarks
     public void Setup()
     {
         _source = new SlowSource(Lifetime, UpstreamLatency);
-        _cache = new RefreshAheadCache<AccessToken>(_source);
+        _cache = new RefreshAheadCache<AccessToken>(_source, Peers.OneProcess);
         _locking = new Peers.LockingCache(_source, TimeProvider.System, margin: Lifetime / 4);
         AccessToken first = Cache == RefreshAhead ? _cache.GetAsync().AsTask().GetAwaiter().GetResult() : _locking.GetAsync().Result;
         _primingCalls = _source.Calls;

@@ -48,7 +48,7 @@ public class TelemetryOverheadBenchmarks
             ActivitySource.AddActivityListener(_activities);
         }
 
-        _cache = new RefreshAheadCache<AccessToken>(new Peers.InstantSource(TimeProvider.System, TimeSpan.FromHours(1)));
+        _cache = new RefreshAheadCache<AccessToken>(new Peers.InstantSource(TimeProvider.System, TimeSpan.FromHours(1)), Peers.OneProcess);
         _ = _cache.GetAsync().AsTask().GetAwaiter().GetResult();
     }
 

@@ -74,50 +74,108 @@ public sealed partial class RefreshAheadCache<TCredential>
 
     /// <summary>Runs one refresh to completion. Never throws: every outcome, including a faulty logger, ends in
     /// <paramref name="completion"/> being completed and the in-flight refresh being released, so the cache can
-    /// never be left waiting on a refresh that is gone.</summary>
+    /// never be left waiting on a refresh that is gone. A source that does not answer by the refresh deadline loses
+    /// the refresh to <see cref="OnRefreshDeadline"/>; its late answer is then discarded and its fault observed.</summary>
+    /// <remarks>Telemetry and the log line of the outcome are written before the waiters are released, so that a
+    /// caller that awaited the credential also finds its refresh logged, measured and traced.</remarks>
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Every refresh fault is recorded, logged and handed to the waiters; none may escape to the thread pool.")]
     private async Task RefreshAsync(TaskCompletionSource<Entry> completion, RefreshReason reason, ActivityContext parent)
     {
-        long started = _timeProvider.GetTimestamp();
-        using Activity? activity = StartActivity(reason, parent);
+        RefreshAttempt attempt = new(this, completion, reason, _timeProvider.GetTimestamp());
+        attempt.Activity = StartActivity(reason, parent);
         LogSafely(static (cache, reason) => Log.RefreshStarted(cache._logger, cache.HopName, reason), reason);
 
         Entry? entry = null;
         Exception? error = null;
         try
         {
-            TCredential credential = await _source.GetAsync(_disposal.Token).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"The credential source '{HopName}' returned null.");
+            // The attempt's own cancellation: canceled by disposal and by the deadline.
+            using CancellationTokenSource cancellation = CancellationTokenSource.CreateLinkedTokenSource(_disposal.Token);
+            attempt.Cancellation = cancellation;
+            using ITimer deadline = _timeProvider.CreateTimer(
+                static state => ((RefreshAttempt)state!).OnDeadline(),
+                attempt,
+                _refreshTimeout,
+                Timeout.InfiniteTimeSpan);
+
+            TCredential credential = await _source.GetAsync(cancellation.Token).ConfigureAwait(false)
+                ?? throw new AuthenticationFailedException(HopName, "The credential source returned no credential (null). Fix the source: it must return a credential or throw.", isTransient: true);
             DateTimeOffset now = _timeProvider.GetUtcNow();
-            entry = _schedule.CreateEntry(credential, now, HopName);
+            entry = _schedule.CreateEntry(credential, now, HopName, first: Volatile.Read(ref _published) == 0);
         }
         catch (Exception caught)
         {
             error = caught;
         }
 
+        if (!attempt.TrySettle())
+        {
+            // The deadline (or nothing else: only it settles an attempt besides this method) gave up on this refresh
+            // and a newer one may already have published: drop this late outcome. Its fault, if any, was observed above.
+            LogSafely(static (cache, failed) => Log.LateRefreshDiscarded(cache._logger, cache.HopName, failed), error is not null);
+            return;
+        }
+
         if (entry is not null && TryPublish(entry))
         {
-            Release(completion);
-            completion.TrySetResult(entry);
-            TimeSpan elapsed = _timeProvider.GetElapsedTime(started);
-            RecordSuccess(activity, reason, elapsed, entry);
+            TimeSpan elapsed = _timeProvider.GetElapsedTime(attempt.Started);
+            RecordSuccess(attempt.Activity, reason, elapsed, entry);
             LogSafely(
                 static (cache, state) => Log.RefreshSucceeded(cache._logger, cache.HopName, state.elapsed.TotalMilliseconds, state.entry.Value.ExpiresOn, state.entry.RefreshAt),
                 (entry, elapsed));
+            attempt.Activity?.Dispose();
+            Release(completion);
+            completion.TrySetResult(entry);
             return;
         }
 
+        SettleFailed(attempt, error ?? new AuthenticationFailedException(HopName, "The credential could not be published.", isTransient: true));
+    }
+
+    /// <summary>Gives up on a refresh that has not completed by its deadline: it counts as a failed refresh.</summary>
+    private void OnRefreshDeadline(RefreshAttempt attempt)
+    {
+        if (!attempt.TrySettle())
+        {
+            return; // It completed in time.
+        }
+
+        try
+        {
+            attempt.Cancellation?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The source answered while the deadline fired; its answer is discarded all the same.
+        }
+        catch (AggregateException)
+        {
+            // A cancellation callback of the source threw; the refresh is abandoned all the same.
+        }
+
+        SettleFailed(attempt, new AuthenticationFailedException(
+            HopName,
+            string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"The refresh did not complete within its deadline of {_refreshTimeout.TotalSeconds:0.###} s and was abandoned; the cache retries it after a backoff. Check that the upstream service answers, or raise RefreshAheadCacheOptions.RefreshTimeout."),
+            isTransient: true));
+    }
+
+    /// <summary>Records a failed refresh, logs it, then hands it to the waiters. Called by the one settler of an attempt.</summary>
+    private void SettleFailed(RefreshAttempt attempt, Exception caught)
+    {
+        TaskCompletionSource<Entry> completion = attempt.Completion;
         if (Volatile.Read(ref _disposed) != 0)
         {
             // Disposal is not a refresh failure: nothing to record or retry, only waiters to release.
+            attempt.Activity?.SetTag(Diagnostics.Telemetry.OutcomeTag, "disposed");
+            attempt.Activity?.Dispose();
             Release(completion);
-            Fail(completion, CreateDisposedException(error));
-            activity?.SetTag(Diagnostics.Telemetry.OutcomeTag, "disposed");
+            Fail(completion, CreateDisposedException(caught));
             return;
         }
 
-        error ??= new InvalidOperationException($"The credential of '{HopName}' could not be published.");
+        Exception error = CachedFailure.Normalize(caught, HopName);
         Failure? previous = Volatile.Read(ref _failure);
         int attempts = (previous?.Attempts ?? 0) + 1;
         DateTimeOffset failedAt = _timeProvider.GetUtcNow();
@@ -125,16 +183,18 @@ public sealed partial class RefreshAheadCache<TCredential>
 
         // Record the failure before releasing the refresh: a caller that sees no refresh must see its failure.
         Volatile.Write(ref _failure, failure);
-        Release(completion);
-        Fail(completion, error);
 
         Entry? cached = Volatile.Read(ref _entry);
         bool servingCached = cached is not null && failedAt < cached.UsableUntil;
-        TimeSpan failedAfter = _timeProvider.GetElapsedTime(started);
-        RecordFailure(activity, reason, failedAfter, error, servingCached);
+        TimeSpan failedAfter = _timeProvider.GetElapsedTime(attempt.Started);
+        RecordFailure(attempt.Activity, attempt.Reason, failedAfter, error, servingCached);
         LogSafely(
             static (cache, state) => Log.RefreshFailed(cache._logger, cache.HopName, state.failedAfter.TotalMilliseconds, state.failure.Attempts, state.failure.NextAttemptAt, state.servingCached, state.failure.Error),
             (failure, failedAfter, servingCached));
+        attempt.Activity?.Dispose();
+
+        Release(completion);
+        Fail(completion, error);
     }
 
     /// <summary>Makes <paramref name="entry"/> the cached one and arms its stale timer, unless the cache is disposed.</summary>
@@ -150,6 +210,7 @@ public sealed partial class RefreshAheadCache<TCredential>
         }
 
         Volatile.Write(ref _failure, null);
+        Volatile.Write(ref _published, 1);
         ArmStaleTimer(entry, entry.RefreshedAt);
         return true;
     }
@@ -227,6 +288,29 @@ public sealed partial class RefreshAheadCache<TCredential>
         }
     }
 
+    /// <summary>One run of the source: settled exactly once, by its completion or by its deadline.</summary>
+    private sealed class RefreshAttempt(RefreshAheadCache<TCredential> cache, TaskCompletionSource<Entry> completion, RefreshReason reason, long started)
+    {
+        private int _settled;
+
+        public TaskCompletionSource<Entry> Completion { get; } = completion;
+
+        public RefreshReason Reason { get; } = reason;
+
+        public long Started { get; } = started;
+
+
+        /// <summary>Gets or sets the refresh's span; touched only by the settler once the attempt is settled.</summary>
+        public Activity? Activity { get; set; }
+
+        public CancellationTokenSource? Cancellation { get; set; }
+
+        public void OnDeadline() => cache.OnRefreshDeadline(this);
+
+        /// <summary>Returns <see langword="true"/> to the first caller only.</summary>
+        public bool TrySettle() => Interlocked.Exchange(ref _settled, 1) == 0;
+    }
+
     private static partial class Log
     {
         [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Refreshing the credential of {HopName} ({Reason}).")]
@@ -237,5 +321,8 @@ public sealed partial class RefreshAheadCache<TCredential>
 
         [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Refreshing the credential of {HopName} failed after {ElapsedMilliseconds:F1} ms (attempt {Attempt}); next attempt not before {NextAttemptAt:O}; still serving the cached credential: {ServingCached}.")]
         public static partial void RefreshFailed(ILogger logger, string hopName, double elapsedMilliseconds, int attempt, DateTimeOffset nextAttemptAt, bool servingCached, Exception error);
+
+        [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "A refresh of {HopName} abandoned at its deadline completed late (failed: {Failed}); its outcome was discarded.")]
+        public static partial void LateRefreshDiscarded(ILogger logger, string hopName, bool failed);
     }
 }

@@ -34,6 +34,7 @@ public sealed partial class RefreshAheadCache<TCredential> : ICredentialProvider
     private readonly CancellationTokenSource _disposal = new();
     private readonly RefreshSchedule _schedule;
     private readonly long _registration;
+    private readonly TimeSpan _refreshTimeout;
 
     // Written with Volatile/Interlocked only. The entry is replaced, never mutated.
     private Entry? _entry;
@@ -41,6 +42,7 @@ public sealed partial class RefreshAheadCache<TCredential> : ICredentialProvider
     private Failure? _failure;
     private ITimer? _staleTimer;
     private int _disposed;
+    private int _published;
 
     /// <summary>Initializes a new instance of the <see cref="RefreshAheadCache{TCredential}"/> class.</summary>
     /// <param name="source">The hop whose credentials to cache.</param>
@@ -73,6 +75,7 @@ public sealed partial class RefreshAheadCache<TCredential> : ICredentialProvider
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _schedule = new RefreshSchedule(options, random ?? Random.Shared.NextDouble);
+        _refreshTimeout = options.RefreshTimeout;
         _registration = CacheRegistry.Register(this);
     }
 
@@ -181,7 +184,8 @@ public sealed partial class RefreshAheadCache<TCredential> : ICredentialProvider
             Failure? failure = Volatile.Read(ref _failure);
             if (failure is not null && now < failure.NextAttemptAt)
             {
-                return ValueTask.FromException<TCredential>(failure.Error);
+                // A copy per caller: the recorded exception is never thrown again (see CachedFailure).
+                return ValueTask.FromException<TCredential>(CachedFailure.ForCaller(failure.Error));
             }
 
             refresh = StartRefresh(entry is null ? RefreshReason.Initial : RefreshReason.Expired);
@@ -190,10 +194,25 @@ public sealed partial class RefreshAheadCache<TCredential> : ICredentialProvider
         return WaitAsync(refresh, cancellationToken);
     }
 
+    /// <summary>Waits for a refresh. Its error reaches this caller as a copy of its own: awaiting the shared task
+    /// directly would rethrow one exception object to every waiter (see <see cref="CachedFailure"/>).</summary>
     private static async ValueTask<TCredential> WaitAsync(Task<Entry> refresh, CancellationToken cancellationToken)
     {
-        Entry entry = await refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return entry.Value;
+        Task<Entry> waiting = refresh.WaitAsync(cancellationToken);
+        await ((Task)waiting).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (waiting.IsCompletedSuccessfully)
+        {
+            return waiting.Result.Value;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (refresh.Exception?.InnerException is { } error)
+        {
+            throw CachedFailure.ForCaller(error);
+        }
+
+        // Not reached: a refresh only ends with a credential or an error.
+        throw new OperationCanceledException(cancellationToken);
     }
 
     private bool MayAttempt(DateTimeOffset now)

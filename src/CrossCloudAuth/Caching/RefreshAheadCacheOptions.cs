@@ -13,6 +13,9 @@ namespace CrossCloudAuth.Caching;
 /// jitter is uniformly drawn from [0, lead × <see cref="JitterRatio"/>]. Past it, callers still get the cached credential
 /// and one of them starts a background refresh.</description></item>
 /// <item><description>An issuer's own refresh hint (<see cref="IExpiringCredential.RefreshOn"/>) replaces the computed refresh-at.</description></item>
+/// <item><description>With <see cref="SpreadFirstRefresh"/>, the first credential a cache ever fetches is refreshed at an instant
+/// drawn uniformly between its arrival and its computed refresh-at, so that a fleet started together spreads its refreshes
+/// over a whole token lifetime once and for all.</description></item>
 /// </list>
 /// </remarks>
 public sealed class RefreshAheadCacheOptions
@@ -40,6 +43,18 @@ public sealed class RefreshAheadCacheOptions
     /// <summary>Gets or sets the longest wait between retries of a failing refresh. Default: 1 minute.</summary>
     public TimeSpan RetryBackoffMaximum { get; set; } = RefreshAheadDefaults.RetryBackoffMaximum;
 
+    /// <summary>Gets or sets how long one refresh may run. A refresh that has not completed by then counts as failed
+    /// (a transient <see cref="AuthenticationFailedException"/>): its waiters get that error, its upstream call is
+    /// canceled, a new refresh may start after the usual backoff, and its result, should it arrive later, is discarded.
+    /// Default: 2 minutes. Greater than zero and at most one day.</summary>
+    public TimeSpan RefreshTimeout { get; set; } = RefreshAheadDefaults.RefreshTimeout;
+
+    /// <summary>Gets or sets a value indicating whether the first credential a cache fetches is refreshed at a random
+    /// instant of its life (uniformly between its arrival and its computed refresh-at) rather than near its end.
+    /// Processes started together then refresh at spread-out instants from their second credential on, at the cost of
+    /// at most one extra upstream call per cache, once. Default: <see langword="true"/>.</summary>
+    public bool SpreadFirstRefresh { get; set; } = RefreshAheadDefaults.SpreadFirstRefresh;
+
     /// <summary>Checks the options and throws when they cannot work together.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of its range.</exception>
     public void Validate()
@@ -59,5 +74,9 @@ public sealed class RefreshAheadCacheOptions
 
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RetryBackoffInitial, TimeSpan.Zero, nameof(RetryBackoffInitial));
         ArgumentOutOfRangeException.ThrowIfLessThan(RetryBackoffMaximum, RetryBackoffInitial, nameof(RetryBackoffMaximum));
+        if (RefreshTimeout <= TimeSpan.Zero || RefreshTimeout > RefreshAheadDefaults.MaximumRefreshTimeout)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RefreshTimeout), RefreshTimeout, "RefreshTimeout must be greater than zero and at most one day.");
+        }
     }
 }

@@ -10,4 +10,10 @@ internal static class RefreshAheadDefaults
     public const double JitterRatio = 0.2;
     public static readonly TimeSpan RetryBackoffInitial = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan RetryBackoffMaximum = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan RefreshTimeout = TimeSpan.FromMinutes(2);
+    public const bool SpreadFirstRefresh = true;
+
+    /// <summary>The longest <see cref="RefreshAheadCacheOptions.RefreshTimeout"/> accepted: a timer due time must stay
+    /// far below the roughly 49 days that System.Threading timers accept.</summary>
+    public static readonly TimeSpan MaximumRefreshTimeout = TimeSpan.FromDays(1);
 }

@@ -10,6 +10,7 @@ internal sealed class RefreshSchedule
     private readonly double _jitterRatio;
     private readonly TimeSpan _backoffInitial;
     private readonly TimeSpan _backoffMaximum;
+    private readonly bool _spreadFirst;
     private readonly Func<double> _random;
 
     public RefreshSchedule(RefreshAheadCacheOptions options, Func<double> random)
@@ -21,10 +22,18 @@ internal sealed class RefreshSchedule
         _jitterRatio = options.JitterRatio;
         _backoffInitial = options.RetryBackoffInitial;
         _backoffMaximum = options.RetryBackoffMaximum;
+        _spreadFirst = options.SpreadFirstRefresh;
         _random = random;
     }
 
-    public RefreshAheadCache<TCredential>.Entry CreateEntry<TCredential>(TCredential credential, DateTimeOffset now, string hopName)
+    /// <summary>Computes the instants of a credential that arrived at <paramref name="now"/>.</summary>
+    /// <param name="credential">The credential.</param>
+    /// <param name="now">When it arrived.</param>
+    /// <param name="hopName">The hop, for the error of an already expired credential.</param>
+    /// <param name="first">Whether it is the first credential of its cache: with <see cref="RefreshAheadCacheOptions.SpreadFirstRefresh"/>,
+    /// its refresh-at is drawn uniformly between <paramref name="now"/> and the computed refresh-at, so that the phases
+    /// of a fleet started together spread over a whole refresh period and stay spread (see docs/reliability.md).</param>
+    public RefreshAheadCache<TCredential>.Entry CreateEntry<TCredential>(TCredential credential, DateTimeOffset now, string hopName, bool first = false)
         where TCredential : class, IExpiringCredential
     {
         DateTimeOffset expiresOn = credential.ExpiresOn;
@@ -58,6 +67,11 @@ internal sealed class RefreshSchedule
         if (credential.RefreshOn is { } hint && hint > now && hint < usableUntil)
         {
             refreshAt = hint;
+        }
+        else if (first && _spreadFirst)
+        {
+            // A draw of 0 keeps the computed instant, a draw of 1 refreshes at once.
+            refreshAt -= TimeSpan.FromTicks((long)((refreshAt - now).Ticks * _random()));
         }
 
         return new RefreshAheadCache<TCredential>.Entry(credential, now, refreshAt, usableUntil, isFresh: true);

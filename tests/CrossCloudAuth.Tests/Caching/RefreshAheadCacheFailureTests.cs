@@ -96,7 +96,7 @@ public sealed class RefreshAheadCacheFailureTests
         {
             ValueTask<AccessToken> call = cache.GetAsync();
             Assert.True(call.IsFaulted);
-            Assert.Same(error, await Assert.ThrowsAsync<AuthenticationFailedException>(() => call.AsTask()));
+            AssertCopyOf(error, await Assert.ThrowsAsync<AuthenticationFailedException>(() => call.AsTask()));
         }
 
         Assert.Equal(2, source.Calls);
@@ -116,7 +116,7 @@ public sealed class RefreshAheadCacheFailureTests
         AuthenticationFailedException error = Upstream();
         source.FailNext(error);
 
-        Assert.Same(error, await Assert.ThrowsAsync<AuthenticationFailedException>(() => cache.GetAsync().AsTask()).HangGuard());
+        AssertCopyOf(error, await Assert.ThrowsAsync<AuthenticationFailedException>(() => cache.GetAsync().AsTask()).HangGuard());
         for (int i = 0; i < 1000; i++)
         {
             Assert.True(cache.GetAsync().IsFaulted);
@@ -177,8 +177,9 @@ public sealed class RefreshAheadCacheFailureTests
         DelegateCredentialSource<AccessToken> source = new((_, _) => ValueTask.FromResult<AccessToken>(null!));
         using RefreshAheadCache<AccessToken> cache = Create(source, time);
 
-        InvalidOperationException error = await Assert.ThrowsAsync<InvalidOperationException>(() => cache.GetAsync().AsTask()).HangGuard();
-        Assert.Contains("test:delegate", error.Message, StringComparison.Ordinal);
+        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => cache.GetAsync().AsTask()).HangGuard();
+        Assert.Equal("test:delegate", error.HopName);
+        Assert.Contains("null", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -190,5 +191,116 @@ public sealed class RefreshAheadCacheFailureTests
 
         await Assert.ThrowsAsync<CredentialUnavailableException>(() => cache.GetAsync().AsTask()).HangGuard();
         Assert.Equal(1, cache.GetStatus().ConsecutiveFailures);
+    }
+
+    [Fact]
+    public async Task GetAsync_ManyReadsDuringACachedFailure_EachGetsItsOwnExceptionOfConstantSize()
+    {
+        FakeTimeProvider time = new(Start);
+        GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
+        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        AuthenticationFailedException error = new("test:gated", "denied", System.Net.HttpStatusCode.Forbidden, "PERMISSION_DENIED", isTransient: false);
+        source.FailNext(error);
+
+        AuthenticationFailedException first = await Assert.ThrowsAsync<AuthenticationFailedException>(() => cache.GetAsync().AsTask()).HangGuard();
+        int recordedLength = error.ToString().Length;
+        HashSet<Exception> seen = new(ReferenceEqualityComparer.Instance) { first };
+        List<int> lengths = [];
+        for (int i = 0; i < 4000; i++)
+        {
+            AuthenticationFailedException thrown = await Assert.ThrowsAsync<AuthenticationFailedException>(() => cache.GetAsync().AsTask());
+            AssertCopyOf(error, thrown);
+            Assert.True(seen.Add(thrown), "every caller gets an exception object of its own");
+            lengths.Add(thrown.ToString().Length);
+        }
+
+        // Every read from the same call site gets an exception of the same size, the 4,000th as the first, and the
+        // recorded failure (the inner exception of every copy) never grows.
+        Assert.Single(lengths.Distinct());
+        Assert.InRange(lengths[0], 1, 4 * recordedLength);
+        Assert.Equal(recordedLength, error.ToString().Length);
+        Assert.Same(error, cache.GetStatus().LastError);
+        Assert.Equal(1, source.Calls);
+    }
+
+    [Fact]
+    public async Task GetAsync_ManyWaitersOfAFailingRefresh_EachGetsItsOwnCopyWithTheSameTypeHopCodeAndStatus()
+    {
+        FakeTimeProvider time = new(Start);
+        GatedCredentialSource source = new(time, TimeSpan.FromHours(1), open: false);
+        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        AuthenticationFailedException error = Upstream();
+        source.FailNext(error);
+
+        Task<AccessToken>[] waiters = Enumerable.Range(0, 100).Select(_ => cache.GetAsync().AsTask()).ToArray();
+        await source.WhenCallStarted(1).HangGuard();
+        source.Open();
+
+        HashSet<Exception> seen = new(ReferenceEqualityComparer.Instance);
+        foreach (Task<AccessToken> waiter in waiters)
+        {
+            AuthenticationFailedException thrown = await Assert.ThrowsAsync<AuthenticationFailedException>(() => waiter).HangGuard();
+            AssertCopyOf(error, thrown);
+            Assert.True(seen.Add(thrown));
+        }
+
+        Assert.Equal(1, source.Calls);
+    }
+
+    [Fact]
+    public async Task GetAsync_CachedUnavailableAndConfigurationErrors_KeepTheirTypeAndHop()
+    {
+        FakeTimeProvider time = new(Start);
+        Exception[] errors =
+        [
+            new CredentialUnavailableException("test:delegate", "no token file"),
+            new CredentialConfigurationException("test:delegate", "bad field"),
+        ];
+        foreach (Exception error in errors)
+        {
+            DelegateCredentialSource<AccessToken> source = new((_, _) => throw error);
+            using RefreshAheadCache<AccessToken> cache = Create(source, time);
+
+            Exception waited = await Assert.ThrowsAnyAsync<CrossCloudAuthException>(() => cache.GetAsync().AsTask()).HangGuard();
+            Exception cached = await Assert.ThrowsAnyAsync<CrossCloudAuthException>(() => cache.GetAsync().AsTask());
+
+            foreach (Exception thrown in new[] { waited, cached })
+            {
+                Assert.IsType(error.GetType(), thrown);
+                Assert.NotSame(error, thrown);
+                Assert.Same(error, thrown.InnerException);
+                Assert.Equal(error.Message, thrown.Message);
+                Assert.Equal("test:delegate", ((CrossCloudAuthException)thrown).HopName);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task GetAsync_SourceThrowsAForeignException_CallersGetATransientAuthenticationFailedNamingTheHopButNotTheMessage()
+    {
+        FakeTimeProvider time = new(Start);
+        InvalidOperationException foreign = new("secret-in-message");
+        DelegateCredentialSource<AccessToken> source = new((_, _) => throw foreign);
+        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+
+        AuthenticationFailedException thrown = await Assert.ThrowsAsync<AuthenticationFailedException>(() => cache.GetAsync().AsTask()).HangGuard();
+
+        Assert.True(thrown.IsTransient);
+        Assert.Equal("test:delegate", thrown.HopName);
+        Assert.Contains(typeof(InvalidOperationException).FullName!, thrown.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-in-message", thrown.Message, StringComparison.Ordinal);
+        Assert.Same(foreign, cache.GetStatus().LastError!.InnerException);
+    }
+
+    /// <summary>A caller's copy keeps everything callers test, and the recorded failure only as its inner exception.</summary>
+    private static void AssertCopyOf(AuthenticationFailedException recorded, AuthenticationFailedException copy)
+    {
+        Assert.NotSame(recorded, copy);
+        Assert.Same(recorded, copy.InnerException);
+        Assert.Equal(recorded.Message, copy.Message);
+        Assert.Equal(recorded.HopName, copy.HopName);
+        Assert.Equal(recorded.StatusCode, copy.StatusCode);
+        Assert.Equal(recorded.ErrorCode, copy.ErrorCode);
+        Assert.Equal(recorded.IsTransient, copy.IsTransient);
     }
 }

@@ -15,7 +15,7 @@ public sealed class RefreshAheadCacheLifetimeTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time, random: random);
+        using RefreshAheadCache<AccessToken> cache = Create(source, time, new RefreshAheadCacheOptions { SpreadFirstRefresh = false }, random: random);
         await cache.GetAsync().AsTask().HangGuard();
 
         CredentialCacheStatus status = cache.GetStatus();
@@ -95,7 +95,7 @@ public sealed class RefreshAheadCacheLifetimeTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromSeconds(4));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time, random: 1);
+        using RefreshAheadCache<AccessToken> cache = Create(source, time, new RefreshAheadCacheOptions { SpreadFirstRefresh = false }, random: 1);
         await cache.GetAsync().AsTask().HangGuard();
 
         // Skew capped at a quarter of the lifetime (1 s), lead capped at half the usable 3 s.
@@ -187,7 +187,7 @@ public sealed class RefreshAheadCacheLifetimeTests
         GatedCredentialSource source = new(clock, TimeSpan.FromHours(1));
         using RefreshAheadCache<AccessToken> cache = Create(source, time);
         await cache.GetAsync().AsTask().HangGuard();
-        Assert.Equal(1, time.TimersCreated);
+        Assert.Equal(2, time.TimersCreated); // the stale timer, and the deadline of the refresh that fetched token-1
 
         for (int i = 0; i < 4096; i++)
         {

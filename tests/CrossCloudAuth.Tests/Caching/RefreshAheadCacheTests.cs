@@ -123,7 +123,10 @@ public sealed class RefreshAheadCacheTests
 
         foreach (Task<AccessToken> waiter in waiters)
         {
-            Assert.Same(upstream, await Assert.ThrowsAsync<AuthenticationFailedException>(() => waiter).HangGuard());
+            AuthenticationFailedException thrown = await Assert.ThrowsAsync<AuthenticationFailedException>(() => waiter).HangGuard();
+            Assert.Same(upstream, thrown.InnerException);
+            Assert.Equal(upstream.StatusCode, thrown.StatusCode);
+            Assert.Equal(upstream.Message, thrown.Message);
         }
 
         Assert.Equal(2, source.Calls);

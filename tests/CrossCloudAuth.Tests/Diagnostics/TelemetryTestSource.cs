@@ -26,5 +26,5 @@ internal sealed class TelemetryTestSource(FakeTimeProvider time, Func<int, Acces
         return answer is null ? new AccessToken("token-" + call, time.GetUtcNow().AddHours(1)) : answer(call);
     }
 
-    public RefreshAheadCache<AccessToken> Cache() => new(this, new RefreshAheadCacheOptions { JitterRatio = 0 }, time);
+    public RefreshAheadCache<AccessToken> Cache() => new(this, new RefreshAheadCacheOptions { JitterRatio = 0, SpreadFirstRefresh = false }, time);
 }

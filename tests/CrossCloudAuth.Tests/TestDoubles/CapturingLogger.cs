@@ -8,6 +8,7 @@ internal sealed class CapturingLogger : ILogger
 {
     private readonly ConcurrentQueue<LogEntry> _entries = new();
     private readonly TaskCompletionSource<LogEntry> _nextWarning = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<int, TaskCompletionSource<LogEntry>> _firstByEventId = new();
 
     public bool Throws { get; init; }
 
@@ -15,6 +16,9 @@ internal sealed class CapturingLogger : ILogger
 
     /// <summary>Completes with the first warning (or worse) logged.</summary>
     public Task<LogEntry> FirstWarning => _nextWarning.Task;
+
+    /// <summary>Completes with the first entry of event <paramref name="eventId"/>, even if it was logged already.</summary>
+    public Task<LogEntry> WhenLogged(int eventId) => FirstOf(eventId).Task;
 
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
@@ -30,11 +34,16 @@ internal sealed class CapturingLogger : ILogger
             _nextWarning.TrySetResult(entry);
         }
 
+        FirstOf(eventId.Id).TrySetResult(entry);
+
         if (Throws)
         {
             throw new InvalidOperationException("This logging provider is broken.");
         }
     }
+
+    private TaskCompletionSource<LogEntry> FirstOf(int eventId) =>
+        _firstByEventId.GetOrAdd(eventId, static _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
 
     internal sealed record LogEntry(LogLevel Level, EventId EventId, string Message, Exception? Exception);
 }
