@@ -2,6 +2,7 @@ using CrossCloudAuth.Aws;
 using CrossCloudAuth.Caching;
 using CrossCloudAuth.Google;
 using CrossCloudAuth.Google.SubjectTokens;
+using CrossCloudAuth.Http;
 using CrossCloudAuth.Platform;
 using CrossCloudAuth.Testing;
 using CrossCloudAuth.Testing.Oidc;
@@ -103,7 +104,7 @@ internal sealed class MatrixWorld : IAsyncDisposable
     public Ec2InstanceMetadataCredentialSource ImdsSource() => new(ImdsOptions(), Environment, LibraryClock);
 
     public RefreshAheadCache<AwsCredentials> Container() => Cache(new ContainerCredentialSource(
-        new ContainerCredentialSourceOptions { FullUri = Cloud.ContainerCredentialsUri, AuthorizationToken = PodToken, HttpClient = Http, RequestTimeout = TimeSpan.FromSeconds(2), RetryDelay = TimeSpan.Zero },
+        new ContainerCredentialSourceOptions { FullUri = Cloud.ContainerCredentialsUri, AuthorizationToken = PodToken, HttpClient = Http, RequestTimeout = TimeSpan.FromSeconds(2), Retry = Retry() },
         Environment,
         LibraryClock));
 
@@ -129,6 +130,7 @@ internal sealed class MatrixWorld : IAsyncDisposable
         TimeProvider = LibraryClock,
         Environment = Environment,
         RequestTimeout = LongestDeadline,
+        Retry = Retry(),
     });
 
     public async ValueTask DisposeAsync()
@@ -147,10 +149,14 @@ internal sealed class MatrixWorld : IAsyncDisposable
         AllowAnyEndpoint = true,
         HttpClient = Http,
         RequestTimeout = TimeSpan.FromSeconds(1),
-        RetryDelay = TimeSpan.Zero,
+        Retry = Retry(),
     };
 
-    private AwsStsOptions Sts() => new() { ServiceUrl = Cloud.AwsStsEndpoint, Region = "us-east-1", HttpClient = Http, Timeout = LongestDeadline, MaxErrorRetry = 1 };
+    private AwsStsOptions Sts() => new() { ServiceUrl = Cloud.AwsStsEndpoint, Region = "us-east-1", HttpClient = Http, Timeout = LongestDeadline, Retry = Retry() };
+
+    /// <summary>The shipped number of attempts with no backoff delay: retries happen without moving the clock, so
+    /// only a held request needs the clock moved (backoff timing has its own tests beside the retry pipeline).</summary>
+    private static HopRetryOptions Retry() => new() { BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
 
     /// <summary>Credentials handed to AssumeRole as its source, so that the only STS call is AssumeRole itself.</summary>
     private sealed class FixedCredentials(AwsCredentials credentials) : ICredentialProvider<AwsCredentials>
