@@ -2,8 +2,9 @@ namespace CrossCloudAuth.Testing.Faults;
 
 /// <summary>
 /// Injects faults into the emulator's endpoints: errors, throttling with <c>Retry-After</c>, delays, hangs,
-/// malformed / truncated / oversized bodies and dropped connections, for the next N calls or a fraction of
-/// calls. Rules are checked in the order they were added; the first that matches and fires wins.
+/// malformed / truncated / oversized / endless bodies, a wrong content type, dropped and reset connections,
+/// and credentials whose expiry is rewritten (already expired, missing, huge), for the next N calls or a
+/// fraction of calls. Rules are checked in the order they were added; the first that matches and fires wins.
 /// Thread-safe; rules can be added and removed while requests are in flight.
 /// </summary>
 public sealed class FaultInjector

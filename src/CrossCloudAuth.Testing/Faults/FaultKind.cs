@@ -23,4 +23,23 @@ public enum FaultKind
 
     /// <summary>Aborts the connection without a response.</summary>
     DropConnection,
+
+    /// <summary>Resets the connection (TCP RST) without a response, as a crashed load balancer or a killed
+    /// process does.</summary>
+    ResetConnection,
+
+    /// <summary>Answers 200 and streams filler without end, until the client stops reading or the emulator stops.</summary>
+    EndlessBody,
+
+    /// <summary>Sends the service's answer with another <c>Content-Type</c>, as a proxy or captive portal might.</summary>
+    WrongContentType,
+
+    /// <summary>Rewrites the expiry of the credential in a successful answer so that it lasts
+    /// <see cref="Fault.Duration"/> from the emulator's clock: negative for an already-expired credential,
+    /// zero, or far beyond any real lifetime.</summary>
+    TokenLifetime,
+
+    /// <summary>Removes the expiry (<c>expires_in</c>, <c>expireTime</c>, <c>Expiration</c>, a JWT's <c>exp</c>)
+    /// from a successful answer.</summary>
+    MissingExpiry,
 }

@@ -6,6 +6,7 @@ namespace CrossCloudAuth.Testing.Faults;
 public sealed class FaultRule
 {
     private readonly FaultInjector _owner;
+    private readonly List<(int Count, TaskCompletionSource Signal)> _waiters = [];
     private int _remaining;
     private int _applied;
 
@@ -44,6 +45,34 @@ public sealed class FaultRule
         }
     }
 
+    /// <summary>
+    /// Completes once the fault has been applied at least <paramref name="count"/> times in total: the point at
+    /// which a test may move a fake clock past a client's deadline, knowing the request is being held.
+    /// </summary>
+    /// <param name="count">The total number of applications to wait for.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task that completes when the fault has been applied <paramref name="count"/> times.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is less than 1.</exception>
+    /// <remarks>The fault is counted as applied when the request matching it arrives, before its effect (such as
+    /// a hang) starts.</remarks>
+    public Task WaitForAppliedAsync(int count = 1, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        TaskCompletionSource signal;
+        lock (_waiters)
+        {
+            if (Volatile.Read(ref _applied) >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((count, signal));
+        }
+
+        return signal.Task.WaitAsync(cancellationToken);
+    }
+
     /// <summary>Removes the rule; requests are no longer affected.</summary>
     public void Remove() => _owner.Remove(this);
 
@@ -63,8 +92,24 @@ public sealed class FaultRule
 
             if (remaining < 0 || Interlocked.CompareExchange(ref _remaining, remaining - 1, remaining) == remaining)
             {
-                Interlocked.Increment(ref _applied);
+                int applied = Interlocked.Increment(ref _applied);
+                ReleaseWaiters(applied);
                 return true;
+            }
+        }
+    }
+
+    private void ReleaseWaiters(int applied)
+    {
+        lock (_waiters)
+        {
+            for (int i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Count <= applied)
+                {
+                    _waiters[i].Signal.TrySetResult();
+                    _waiters.RemoveAt(i);
+                }
             }
         }
     }

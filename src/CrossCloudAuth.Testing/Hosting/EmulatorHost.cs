@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text;
 using CrossCloudAuth.Testing.Faults;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -205,6 +207,12 @@ internal sealed class EmulatorHost : IAsyncDisposable
             case FaultKind.DropConnection:
                 context.Abort();
                 return true;
+            case FaultKind.ResetConnection:
+                Reset(context);
+                return true;
+            case FaultKind.EndlessBody:
+                await WriteEndlessAsync(context, record, cancellationToken).ConfigureAwait(false);
+                return true;
             case FaultKind.Status:
                 context.Response.StatusCode = (int)fault.StatusCode;
                 if (fault.RetryAfter is { } retryAfter)
@@ -239,7 +247,44 @@ internal sealed class EmulatorHost : IAsyncDisposable
         }
     }
 
-    private static async Task WriteAsync(HttpContext context, EmulatorResponse response, Fault? fault, RecordedRequest record, CancellationToken cancellationToken)
+    /// <summary>Resets the connection: linger 0 makes closing the socket send a TCP RST instead of a FIN.</summary>
+    private static void Reset(HttpContext context)
+    {
+        if (context.Features.Get<IConnectionSocketFeature>()?.Socket is Socket socket)
+        {
+            socket.LingerState = new LingerOption(enable: true, seconds: 0);
+            socket.Close();
+        }
+
+        context.Abort();
+    }
+
+    /// <summary>Streams JSON-looking filler until the client goes away or the emulator stops; each write waits
+    /// asynchronously on the client's flow control, so a client that stops reading holds no thread.</summary>
+    private static async Task WriteEndlessAsync(HttpContext context, RecordedRequest record, CancellationToken cancellationToken)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        record.StatusCode = HttpStatusCode.OK;
+        await context.Response.Body.WriteAsync("{\"filler\":\""u8.ToArray(), cancellationToken).ConfigureAwait(false);
+        byte[] chunk = Encoding.ASCII.GetBytes(new string('a', 16 * 1024));
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await context.Response.Body.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+                await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (IOException)
+        {
+            // The client went away: the end an endless body waits for.
+        }
+
+        context.Abort();
+    }
+
+    private async Task WriteAsync(HttpContext context, EmulatorResponse response, Fault? fault, RecordedRequest record, CancellationToken cancellationToken)
     {
         byte[] body = response.Body;
         if (fault?.Kind == FaultKind.MalformedBody)
@@ -247,8 +292,14 @@ internal sealed class EmulatorHost : IAsyncDisposable
             body = Encoding.UTF8.GetBytes("<html><body>{\"unterminated\": \u00e9</body");
         }
 
+        bool success = (int)response.StatusCode is >= 200 and < 300;
+        if (fault?.Kind is FaultKind.TokenLifetime or FaultKind.MissingExpiry && success)
+        {
+            body = ExpiryRewriter.Rewrite(body, response.ContentType, fault, _clock.GetUtcNow());
+        }
+
         context.Response.StatusCode = fault?.Kind == FaultKind.MalformedBody ? StatusCodes.Status200OK : (int)response.StatusCode;
-        context.Response.ContentType = response.ContentType;
+        context.Response.ContentType = fault?.Kind == FaultKind.WrongContentType ? fault.ContentType : response.ContentType;
         foreach ((string name, string value) in response.Headers)
         {
             context.Response.Headers[name] = value;

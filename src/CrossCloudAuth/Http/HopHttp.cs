@@ -11,7 +11,7 @@ namespace CrossCloudAuth.Http;
 internal static class HopHttp
 {
     /// <summary>Sends a request and reads the whole response body, at most <paramref name="maxResponseBytes"/> bytes.</summary>
-    /// <exception cref="AuthenticationFailedException">The request failed in transport, timed out, or the body was too large (transient except for the size).</exception>
+    /// <exception cref="AuthenticationFailedException">The request failed in transport, broke off while its body was read, timed out, or the body was too large (transient except for the size).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     public static async Task<HopResponse> SendAsync(
         HttpClient httpClient,
@@ -51,6 +51,15 @@ internal static class HopHttp
                 hopName,
                 $"The request to {Describe(request)} failed before a response arrived ({error.HttpRequestError}): {error.Message} Check DNS, proxy and network access to the endpoint; the request may be retried.",
                 statusCode: error.StatusCode,
+                isTransient: true,
+                innerException: error);
+        }
+        catch (IOException error)
+        {
+            // The connection broke while the body was being read (reset, or closed before Content-Length bytes).
+            throw new AuthenticationFailedException(
+                hopName,
+                $"The response from {Describe(request)} broke off before its end ({error.GetType().Name}). Check proxies and load balancers between here and the endpoint; the request may be retried.",
                 isTransient: true,
                 innerException: error);
         }

@@ -181,6 +181,203 @@ public sealed class FaultInjectionTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Fault.Delay(TimeSpan.FromSeconds(-1)));
     }
 
+    [Fact]
+    public async Task ResetConnection_ClientSeesConnectionReset()
+    {
+        await using CloudEmulator cloud = await StartAwsAsync(_clock);
+        FaultRule rule = cloud.Faults.Add(EmulatedService.GoogleSts, Fault.ResetConnection(), times: 1);
+        using HttpClient http = NewHttpClient();
+
+        HttpRequestException error = await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.PostAsync(cloud.GoogleStsTokenUri, new StringContent("")));
+
+        Assert.Contains(Chain(error), e => e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionReset });
+        Assert.Equal(1, rule.AppliedCount);
+        Assert.Null(cloud.Requests.For(EmulatedService.GoogleSts).Single().StatusCode);
+    }
+
+    [Fact]
+    public async Task EndlessBody_StreamsUntilClientStopsReading_ThenServesNextRequest()
+    {
+        await using CloudEmulator cloud = await StartAwsAsync(_clock);
+        cloud.Faults.Add(EmulatedService.AwsSts, Fault.EndlessBody(), times: 1);
+        using HttpClient http = NewHttpClient();
+        const int Enough = 4 * 1024 * 1024;
+
+        using (HttpResponseMessage response = await PostHeadersOnlyAsync(http, cloud.AwsStsEndpoint))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Null(response.Content.Headers.ContentLength);
+            await using Stream body = await response.Content.ReadAsStreamAsync();
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            while (total < Enough)
+            {
+                int read = await body.ReadAsync(buffer);
+                Assert.NotEqual(0, read);
+                total += read;
+            }
+        }
+
+        using HttpResponseMessage next = await PutTokenAsync(http, cloud);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
+    [Fact]
+    public async Task EndlessBody_EndsWhenEmulatorIsDisposed()
+    {
+        CloudEmulator cloud = await StartAwsAsync(_clock);
+        FaultRule rule = cloud.Faults.Add(EmulatedService.AwsSts, Fault.EndlessBody(), times: 1);
+        using HttpClient http = NewHttpClient();
+        using HttpResponseMessage response = await PostHeadersOnlyAsync(http, cloud.AwsStsEndpoint);
+        await rule.WaitForAppliedAsync();
+
+        await cloud.DisposeAsync();
+
+        await Assert.ThrowsAnyAsync<Exception>(() => response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task WrongContentType_KeepsStatusAndBody()
+    {
+        await using CloudEmulator cloud = await StartAwsAsync(_clock);
+        cloud.Faults.Add(EmulatedService.InstanceMetadata, Fault.WrongContentType(), times: 1);
+        using HttpClient http = NewHttpClient();
+
+        using HttpResponseMessage faulted = await PutTokenAsync(http, cloud);
+        using HttpResponseMessage normal = await PutTokenAsync(http, cloud);
+
+        Assert.Equal(HttpStatusCode.OK, faulted.StatusCode);
+        Assert.Equal("text/html", faulted.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("text/plain", normal.Content.Headers.ContentType?.MediaType);
+        Assert.Equal((await normal.Content.ReadAsStringAsync()).Length, (await faulted.Content.ReadAsStringAsync()).Length);
+    }
+
+    [Fact]
+    public async Task ExpiredToken_ImdsCredentials_ExpirationInThePast()
+    {
+        await using CloudEmulator cloud = await StartAwsAsync(_clock, b => b.ConfigureInstanceMetadata(m => m.AllowImdsV1()));
+        cloud.Faults.Add(EmulatedService.InstanceMetadata, Fault.ExpiredToken(), pathContains: "/security-credentials/node-role");
+        using HttpClient http = NewHttpClient();
+
+        using System.Text.Json.JsonDocument credentials = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri(cloud.InstanceMetadataEndpoint, "latest/meta-data/iam/security-credentials/node-role")));
+
+        Assert.Equal("2026-11-23T11:55:00Z", credentials.RootElement.GetProperty("Expiration").GetString());
+        Assert.StartsWith("ASIA", credentials.RootElement.GetProperty("AccessKeyId").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TokenLifetime_Huge_ClampsAbsoluteExpiryToYear9999()
+    {
+        await using CloudEmulator cloud = await StartAwsAsync(_clock, b => b.ConfigureInstanceMetadata(m => m.AllowImdsV1()));
+        cloud.Faults.Add(EmulatedService.InstanceMetadata, Fault.TokenLifetime(TimeSpan.MaxValue));
+        using HttpClient http = NewHttpClient();
+
+        using System.Text.Json.JsonDocument credentials = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri(cloud.InstanceMetadataEndpoint, "latest/meta-data/iam/security-credentials/node-role")));
+
+        Assert.Equal("9999-12-31T23:59:59Z", credentials.RootElement.GetProperty("Expiration").GetString());
+    }
+
+    [Fact]
+    public async Task MissingExpiry_AwsStsXml_ExpirationRemoved()
+    {
+        await using CloudEmulator cloud = await StartAwsAsync(_clock);
+        cloud.Faults.Add(EmulatedService.AwsSts, Fault.MissingExpiry(), times: 1);
+        string token = cloud.GetOidcIssuer("eks").MintServiceAccountToken("ci", "runner");
+
+        StsResponse response = await Aws.AwsStsWebIdentityTests.AssumeAsync(cloud, CiRoleArn, token);
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.NotNull(response["SessionToken"]);
+        Assert.Null(response["Expiration"]);
+    }
+
+    [Theory]
+    [InlineData(-600, -600L)]
+    [InlineData(0, 0L)]
+    [InlineData(315_360_000, 315_360_000L)]
+    public async Task TokenLifetime_GoogleSts_RewritesExpiresIn(int seconds, long expected)
+    {
+        await using CloudEmulator cloud = await StartAllAsync(_clock);
+        cloud.Faults.Add(EmulatedService.GoogleSts, Fault.TokenLifetime(TimeSpan.FromSeconds(seconds)), times: 1);
+        string subject = cloud.GetOidcIssuer("eks").MintServiceAccountToken("ci", "runner");
+
+        JsonResponse response = await GoogleCalls.ExchangeAsync(cloud, OidcAudience, subject, GoogleCalls.JwtType);
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal(expected, response.Body.GetProperty("expires_in").GetInt64());
+    }
+
+    [Fact]
+    public async Task MissingExpiry_GoogleSts_ExpiresInRemoved_AndErrorsPassUnchanged()
+    {
+        await using CloudEmulator cloud = await StartAllAsync(_clock);
+        cloud.Faults.Add(EmulatedService.GoogleSts, Fault.MissingExpiry());
+        string subject = cloud.GetOidcIssuer("eks").MintServiceAccountToken("ci", "runner");
+
+        JsonResponse ok = await GoogleCalls.ExchangeAsync(cloud, OidcAudience, subject, GoogleCalls.JwtType);
+        JsonResponse refused = await GoogleCalls.ExchangeAsync(cloud, OidcAudience, Testing.Oidc.OidcIssuer.Tamper(subject), GoogleCalls.JwtType);
+
+        Assert.False(string.IsNullOrEmpty(ok.String("access_token")));
+        Assert.False(ok.Body.TryGetProperty("expires_in", out _));
+        Assert.Equal("invalid_grant", refused.String("error"));
+    }
+
+    [Fact]
+    public async Task ExpiredToken_IamCredentials_RewritesExpireTime()
+    {
+        await using CloudEmulator cloud = await StartAllAsync(_clock);
+        cloud.Faults.Add(EmulatedService.IamCredentials, Fault.ExpiredToken(), times: 1);
+        string federated = await GoogleCalls.FederatedTokenAsync(cloud, OidcAudience, cloud.GetOidcIssuer("eks").MintServiceAccountToken("ci", "runner"));
+
+        JsonResponse response = await GoogleCalls.GenerateAccessTokenAsync(cloud, ServiceAccount, federated);
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("2026-11-23T11:55:00Z", response.String("expireTime"));
+    }
+
+    [Fact]
+    public async Task WaitForAppliedAsync_CompletesWhenHangHoldsTheRequest()
+    {
+        await using CloudEmulator cloud = await StartAwsAsync(_clock);
+        FaultRule rule = cloud.Faults.Add(EmulatedService.AwsSts, Fault.Hang());
+        using HttpClient http = NewHttpClient();
+        using var giveUp = new CancellationTokenSource();
+        Task<HttpResponseMessage> pending = http.PostAsync(cloud.AwsStsEndpoint, new StringContent(""), giveUp.Token);
+
+        await rule.WaitForAppliedAsync(1);
+        Task second = rule.WaitForAppliedAsync(2);
+        await giveUp.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
+        Assert.False(second.IsCompleted);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => rule.WaitForAppliedAsync(0));
+    }
+
+    [Fact]
+    public void Factories_DescribeThemselves()
+    {
+        Assert.Equal("TokenLifetime(-00:05:00)", Fault.ExpiredToken().ToString());
+        Assert.Equal("WrongContentType(text/html; charset=utf-8)", Fault.WrongContentType().ToString());
+        Assert.Equal(FaultKind.ResetConnection, Fault.ResetConnection().Kind);
+        Assert.Equal(FaultKind.EndlessBody, Fault.EndlessBody().Kind);
+        Assert.Equal(FaultKind.MissingExpiry, Fault.MissingExpiry().Kind);
+        Assert.Throws<ArgumentException>(() => Fault.WrongContentType(" "));
+    }
+
+    private static async Task<HttpResponseMessage> PostHeadersOnlyAsync(HttpClient http, Uri uri)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent("") };
+        return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+    }
+
+    private static IEnumerable<Exception> Chain(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            yield return e;
+        }
+    }
+
     private static async Task<HttpResponseMessage> PutTokenAsync(HttpClient http, CloudEmulator cloud)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(cloud.InstanceMetadataEndpoint, "latest/api/token"));

@@ -46,6 +46,11 @@ internal static class AwsHttp
         {
             throw new TimeoutException($"No response within {timeout.TotalMilliseconds:0} ms.");
         }
+        catch (IOException error)
+        {
+            // The connection broke while the body was read: a transport failure like any other, for the callers' retry.
+            throw new HttpRequestException(HttpRequestError.ResponseEnded, "The response broke off before its end.", error);
+        }
     }
 
     /// <summary>Builds the retry pipeline of a metadata hop (instance metadata, container endpoint): it retries
