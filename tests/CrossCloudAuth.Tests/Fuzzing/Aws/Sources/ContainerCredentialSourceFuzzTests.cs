@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Tests.TestDoubles;
+using CrossCloudAuth.Http;
 using CsCheck;
 using Microsoft.Extensions.Time.Testing;
 
@@ -35,7 +36,7 @@ public sealed class ContainerCredentialSourceFuzzTests
         FakeSystemEnvironment environment = new FakeSystemEnvironment()
             .Set("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://169.254.170.23/v1/credentials")
             .Set("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", TokenFile);
-        ContainerCredentialSource source = new(new ContainerCredentialSourceOptions { HttpClient = http.CreateClient(), MaxAttempts = 1 }, environment, new FakeTimeProvider(s_now));
+        ContainerCredentialSource source = new(new ContainerCredentialSourceOptions { HttpClient = http.CreateClient(), Retry = new HopRetryOptions { MaxAttempts = 1 } }, environment, new FakeTimeProvider(s_now));
         Gen<(byte[], HttpStatusCode, byte[])> cases =
             from token in s_tokenFile
             from status in Gen.OneOf(HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.BadRequest, HttpStatusCode.Unauthorized, HttpStatusCode.NotFound, HttpStatusCode.InternalServerError)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Tests.TestDoubles;
+using CrossCloudAuth.Http;
 using CsCheck;
 using Microsoft.Extensions.Time.Testing;
 
@@ -99,7 +100,7 @@ public sealed class StsResponseFuzzTests
             .WithFile(TokenFile, WebIdentityToken);
         WebIdentityCredentialSourceOptions options = new();
         options.Sts.HttpClient = http.CreateClient();
-        options.Sts.MaxErrorRetry = 0;
+        options.Sts.Retry = new HopRetryOptions { MaxAttempts = 1 };
         return new WebIdentityCredentialSource(options, environment, new FakeTimeProvider(s_now));
     }
 

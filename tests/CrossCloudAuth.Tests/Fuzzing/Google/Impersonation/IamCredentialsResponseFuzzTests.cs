@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using CrossCloudAuth.Google;
 using CrossCloudAuth.Google.Impersonation;
+using CrossCloudAuth.Http;
 using CsCheck;
 using Microsoft.Extensions.Time.Testing;
 
@@ -108,5 +109,6 @@ public sealed class IamCredentialsResponseFuzzTests
         new ImpersonationContext("sa@p.iam.gserviceaccount.com", "//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/q", SubjectTokenTypes.Jwt),
         new FakeTimeProvider(s_now),
         TimeSpan.FromSeconds(30),
+        new HopRetryOptions { MaxAttempts = 1 },
         logger: null);
 }

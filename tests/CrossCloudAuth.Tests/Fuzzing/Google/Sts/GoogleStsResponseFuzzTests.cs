@@ -4,6 +4,7 @@ using CrossCloudAuth.Google;
 using CrossCloudAuth.Google.Sts;
 using CrossCloudAuth.Google.SubjectTokens;
 using CrossCloudAuth.Tests.TestDoubles;
+using CrossCloudAuth.Http;
 using CsCheck;
 using Microsoft.Extensions.Time.Testing;
 
@@ -105,6 +106,7 @@ public sealed class GoogleStsResponseFuzzTests
             clientSecret: null,
             time,
             TimeSpan.FromSeconds(30),
+            new HopRetryOptions { MaxAttempts = 1 },
             logger: null);
     }
 }
