@@ -97,7 +97,7 @@ public sealed class FaultMatrixSituationTests
     [InlineData(MatrixHop.GoogleSts, "deleted", "unavailable")]
     [InlineData(MatrixHop.GoogleSts, "emptied", "unavailable")]
     [InlineData(MatrixHop.AssumeRoleWithWebIdentity, "deleted", "unavailable")]
-    [InlineData(MatrixHop.AssumeRoleWithWebIdentity, "emptied", "configuration")]
+    [InlineData(MatrixHop.AssumeRoleWithWebIdentity, "emptied", "unavailable")]
     public async Task TokenFile_DeletedOrEmptied_TypedErrorBeforeAnyRequest(string hopId, string change, string expected)
     {
         MatrixHop hop = MatrixHop.All[hopId];

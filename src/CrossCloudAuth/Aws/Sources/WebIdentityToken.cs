@@ -52,7 +52,8 @@ internal static class WebIdentityToken
         string token = Encoding.UTF8.GetString(bytes).Trim();
         if (token.Length == 0)
         {
-            throw new CredentialConfigurationException(hop, "The web identity token file is empty (a FIFO, device or socket is never read and counts as empty). It should be a regular file holding the projected service-account token (a JWT).");
+            // Unavailable, not misconfigured: the kubelet may be rewriting the file, as a Google subject token file.
+            throw new CredentialUnavailableException(hop, "The web identity token file is empty (a FIFO, device or socket is never read and counts as empty). It should be a regular file holding the projected service-account token (a JWT); if the kubelet is rotating it, the next refresh reads it again.");
         }
 
         if (!LooksLikeJwt(token))

@@ -81,6 +81,11 @@ internal static class StsErrors
             case OperationCanceledException or TimeoutException:
                 return new AuthenticationFailedException(hopName, $"STS at {endpoint} did not answer in time.", errorCode: "Timeout", isTransient: true, innerException: error);
 
+            case IOException or System.Net.Sockets.SocketException:
+                // A connection reset or a body cut short surfaces from the SDK's synchronous read as an IOException:
+                // a transport failure like any other, so it is retried.
+                return new AuthenticationFailedException(hopName, $"The connection to STS at {endpoint} broke off ({error.GetType().Name}). Check network access (or the endpoint override); the call is retried.", errorCode: "NetworkError", isTransient: true, innerException: error);
+
             case HttpRequestException http:
                 return new AuthenticationFailedException(hopName, $"Could not reach STS at {endpoint}: {Said(http)}. Check network access (or the endpoint override).", http.StatusCode, "NetworkError", isTransient: true, innerException: error);
 
