@@ -106,6 +106,18 @@ public sealed class WebIdentityCredentialSourceTests : AwsCredentialSourceContra
     [Theory]
     [InlineData("")]
     [InlineData("   \n")]
+    public async Task GetAsync_TokenFileEmpty_ThrowsUnavailable(string content)
+    {
+        ArrangeAvailable();
+        Environment.WithFile(TokenFile, content);
+
+        CredentialUnavailableException error = await Assert.ThrowsAsync<CredentialUnavailableException>(() => CreateWebIdentity().GetAsync().AsTask());
+
+        Assert.Equal("file:" + TokenFile, error.HopName);
+        Assert.Contains("empty", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("not-a-jwt")]
     [InlineData("a.b")]
     [InlineData("{\"token\":\"abc.def.ghi\"}")]
