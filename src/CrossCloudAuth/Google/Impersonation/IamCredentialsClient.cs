@@ -52,6 +52,7 @@ internal sealed partial class IamCredentialsClient
             Delegates = _delegates,
         };
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(body, IamJsonContext.Default.GenerateAccessTokenRequest);
+        DateTimeOffset sentAt = _timeProvider.GetUtcNow();
         HopResponse response = await SendAsync(_accessTokenUrl, federated, json, AccessTokenHop, AccessTokenPermission, cancellationToken).ConfigureAwait(false);
 
         GenerateAccessTokenResponse? parsed = Deserialize(response, IamJsonContext.Default.GenerateAccessTokenResponse, AccessTokenHop);
@@ -63,6 +64,14 @@ internal sealed partial class IamCredentialsClient
         if (!Rfc3339.TryParse(parsed.ExpireTime, out DateTimeOffset expireTime))
         {
             throw Garbled(AccessTokenHop, "its expireTime is missing or not an RFC 3339 timestamp");
+        }
+
+        // IAM mints access tokens for at most 12 hours: a later expireTime (year 9999, say) is capped there, so a
+        // garbled answer cannot keep a token cached past any real lifetime. Refreshing early is always safe.
+        DateTimeOffset latest = sentAt + GoogleDefaults.MaximumTokenLifetime;
+        if (expireTime > latest)
+        {
+            expireTime = latest;
         }
 
         Log.Minted(_logger, AccessTokenHop, expireTime);

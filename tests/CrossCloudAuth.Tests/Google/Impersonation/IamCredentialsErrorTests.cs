@@ -84,6 +84,19 @@ public sealed class IamCredentialsErrorTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("9999-12-31T23:59:59Z")]
+    [InlineData("2027-11-23T12:00:00Z")]
+    public async Task GetAsync_ExpireTimeBeyondTwelveHours_IsCappedAtTwelveHours(string expireTime)
+    {
+        _google.OnGenerateAccessToken(_ => FakeGoogleEndpoints.Json($$"""{"accessToken":"ya29.capped","expireTime":"{{expireTime}}"}"""));
+        using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);
+
+        AccessToken token = await credential.GetAsync();
+
+        Assert.Equal(_time.GetUtcNow().AddHours(12), token.ExpiresOn);
+    }
+
     [Fact]
     public async Task GetIdTokenAsync_TokenWithoutExp_Throws()
     {
