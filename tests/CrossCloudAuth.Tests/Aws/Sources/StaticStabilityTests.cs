@@ -6,6 +6,7 @@ using CrossCloudAuth.Tests.Caching;
 using CrossCloudAuth.Tests.TestDoubles;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Xunit.Abstractions;
 
 namespace CrossCloudAuth.Tests.Aws.Sources;
 
@@ -38,8 +39,11 @@ public sealed class StaticStabilityTests
     /// <summary>The expiry the endpoint reports while it answers.</summary>
     private DateTimeOffset _reportedExpiry = Expiry;
 
-    public StaticStabilityTests()
+    private readonly ITestOutputHelper _output;
+
+    public StaticStabilityTests(ITestOutputHelper output)
     {
+        _output = output;
         _http.On(HttpMethod.Put, TokenPath, request => _outage?.Invoke(request) ?? FakeHttpHandler.Respond(HttpStatusCode.OK, "IMDSTOKEN")(request))
             .On(HttpMethod.Get, CredentialsPath + "web-role", request => _outage?.Invoke(request) ?? FakeHttpHandler.Respond(HttpStatusCode.OK, AwsTestData.CredentialJson(_reportedExpiry))(request))
             .On(HttpMethod.Get, ContainerPath, request => _outage?.Invoke(request) ?? FakeHttpHandler.Respond(HttpStatusCode.OK, AwsTestData.CredentialJson(_reportedExpiry), "application/json")(request));
@@ -322,6 +326,7 @@ public sealed class StaticStabilityTests
         (DateTimeOffset At, bool Extended, bool Failed)[] during = calls.Where(c => c.At >= outageStart && c.At < outageEnd).ToArray();
         int extensions = during.Count(c => c.Extended);
         DateTimeOffset firstExtension = during.First(c => c.Extended).At;
+        _output.WriteLine($"upstream calls during the outage: {during.Length} ({extensions} extensions, {during.Count(c => c.Failed)} failed before the first extension at {firstExtension:O}); all calls: {calls.Count}");
         Assert.InRange(extensions, 5, 25);
         Assert.Equal(extensions, _logger.Entries.Count(e => e.EventId.Id == ImdsExtendedEvent));
 
