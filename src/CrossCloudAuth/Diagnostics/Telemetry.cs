@@ -62,5 +62,19 @@ internal static class Telemetry
         unit: "s",
         description: "Seconds until the cached credential of each hop expires (the soonest when a hop has several caches); negative once expired.");
 
+    public static readonly Counter<long> Extensions = Meter.CreateCounter<long>(
+        "crosscloudauth.credential.extensions",
+        unit: "{extension}",
+        description: "Times an instance credential source served its last credentials with an extended expiry because its endpoint was down (static stability).");
+
+    /// <summary>Counts one static-stability extension of <paramref name="hopName"/>'s credentials.</summary>
+    public static void CountExtension(string hopName)
+    {
+        if (Extensions.Enabled)
+        {
+            Extensions.Add(1, new KeyValuePair<string, object?>(HopTag, hopName));
+        }
+    }
+
     public static TagList Tags(string hopName) => new() { { HopTag, hopName } };
 }

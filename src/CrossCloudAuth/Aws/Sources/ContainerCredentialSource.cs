@@ -45,6 +45,7 @@ public sealed partial class ContainerCredentialSource : ICredentialProvider<AwsC
     private readonly Uri? _endpoint;
     private readonly int _maxAttempts;
     private readonly ResiliencePipeline<AwsHttpResponse> _retry;
+    private readonly StaticStability _staticStability;
 
     /// <summary>Initializes a new instance of the <see cref="ContainerCredentialSource"/> class.</summary>
     /// <param name="options">The options; unset values come from the environment. Read once, except the
@@ -58,6 +59,17 @@ public sealed partial class ContainerCredentialSource : ICredentialProvider<AwsC
         ISystemEnvironment? environment = null,
         TimeProvider? timeProvider = null,
         ILogger? logger = null)
+        : this(options, environment, timeProvider, logger, random: null)
+    {
+    }
+
+    /// <summary>Initializes a new instance with the random source of the static-stability jitter (tests seed it).</summary>
+    internal ContainerCredentialSource(
+        ContainerCredentialSourceOptions? options,
+        ISystemEnvironment? environment,
+        TimeProvider? timeProvider,
+        ILogger? logger,
+        Func<double>? random)
     {
         _options = options ?? new ContainerCredentialSourceOptions();
         _environment = environment ?? SystemEnvironment.Instance;
@@ -76,6 +88,7 @@ public sealed partial class ContainerCredentialSource : ICredentialProvider<AwsC
 
         _endpoint = ResolveEndpoint();
         HopName = _endpoint is null ? "aws-container:credentials" : $"aws-container:credentials({_endpoint.Authority})";
+        _staticStability = new StaticStability(HopName, Log.FirstStaticStabilityEventId, _timeProvider, _logger, random);
     }
 
     /// <inheritdoc />
@@ -83,11 +96,32 @@ public sealed partial class ContainerCredentialSource : ICredentialProvider<AwsC
 
     /// <summary>Fetches the container's role credentials.</summary>
     /// <param name="cancellationToken">Cancels the fetch.</param>
-    /// <returns>The role's temporary credentials with their expiry.</returns>
+    /// <returns>The role's temporary credentials with their expiry; while the endpoint is down (5xx, 429, no answer or no
+    /// connection after the retries), the last credentials again, with an expiry extended by 5–10 minutes once they
+    /// are within 5 minutes of expiring, for at most one hour past their reported expiry (static stability, logged as a
+    /// warning per extension; see docs/reliability.md).</returns>
     /// <exception cref="CredentialUnavailableException">Neither container variable is set, or the endpoint is unreachable.</exception>
     /// <exception cref="CredentialConfigurationException">The authorization token file is missing, unreadable or holds a line break.</exception>
     /// <exception cref="AuthenticationFailedException">The endpoint rejected the token, failed, or answered a malformed document.</exception>
     public async ValueTask<AwsCredentials> GetAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return _staticStability.Remember(await FetchAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (CrossCloudAuthException error)
+        {
+            AwsCredentials? extended = _staticStability.TryExtend(error);
+            if (extended is null)
+            {
+                throw;
+            }
+
+            return extended;
+        }
+    }
+
+    private async ValueTask<AwsCredentials> FetchAsync(CancellationToken cancellationToken)
     {
         if (_endpoint is null)
         {
@@ -299,6 +333,9 @@ public sealed partial class ContainerCredentialSource : ICredentialProvider<AwsC
 
     private static partial class Log
     {
+        /// <summary>Events 131 (credentials extended), 132 (extension limit reached) and 133 (endpoint recovered).</summary>
+        public const int FirstStaticStabilityEventId = 131;
+
         [LoggerMessage(EventId = 130, Level = LogLevel.Debug, Message = "Fetched container credentials from {HopName}, expiring at {ExpiresOn}.")]
         public static partial void Fetched(ILogger logger, string hopName, DateTimeOffset expiresOn);
     }

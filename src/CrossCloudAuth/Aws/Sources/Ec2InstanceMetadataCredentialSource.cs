@@ -49,6 +49,7 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
     private readonly TimeSpan _requestTimeout;
     private readonly int _maxAttempts;
     private readonly ResiliencePipeline<AwsHttpResponse> _retry;
+    private readonly StaticStability _staticStability;
 
     private SessionToken? _sessionToken;
     private string? _region;
@@ -64,6 +65,17 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
         ISystemEnvironment? environment = null,
         TimeProvider? timeProvider = null,
         ILogger? logger = null)
+        : this(options, environment, timeProvider, logger, random: null)
+    {
+    }
+
+    /// <summary>Initializes a new instance with the random source of the static-stability jitter (tests seed it).</summary>
+    internal Ec2InstanceMetadataCredentialSource(
+        Ec2InstanceMetadataOptions? options,
+        ISystemEnvironment? environment,
+        TimeProvider? timeProvider,
+        ILogger? logger,
+        Func<double>? random)
     {
         options ??= new Ec2InstanceMetadataOptions();
         _environment = environment ?? SystemEnvironment.Instance;
@@ -78,6 +90,7 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
         _maxAttempts = retry.MaxAttempts;
         _retry = AwsHttp.CreateRetry(retry, _timeProvider, _logger);
         _roleName = string.IsNullOrWhiteSpace(options.RoleName) ? null : options.RoleName.Trim();
+        _staticStability = new StaticStability(CredentialsHop, Log.FirstStaticStabilityEventId, _timeProvider, _logger, random);
 
         if (!_useImdsV2 && !_allowImdsV1)
         {
@@ -106,7 +119,10 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
 
     /// <summary>Fetches the instance role's current credentials.</summary>
     /// <param name="cancellationToken">Cancels the fetch.</param>
-    /// <returns>The role's temporary credentials with their expiry.</returns>
+    /// <returns>The role's temporary credentials with their expiry; while instance metadata is down (5xx, 429, no answer or no
+    /// connection after the retries), the last credentials again, with an expiry extended by 5–10 minutes once they
+    /// are within 5 minutes of expiring, for at most one hour past their reported expiry (static stability, logged as a
+    /// warning per extension; see docs/reliability.md).</returns>
     /// <exception cref="CredentialUnavailableException">Instance metadata is disabled or unreachable (not an EC2
     /// instance, or a container behind a hop limit of 1), or no role is attached.</exception>
     /// <exception cref="CredentialConfigurationException">IMDSv2 is unsupported here and IMDSv1 is not allowed.</exception>
@@ -115,6 +131,24 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
     public async ValueTask<AwsCredentials> GetAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisabled(CredentialsHop);
+        try
+        {
+            return _staticStability.Remember(await FetchAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (CrossCloudAuthException error)
+        {
+            AwsCredentials? extended = _staticStability.TryExtend(error);
+            if (extended is null)
+            {
+                throw;
+            }
+
+            return extended;
+        }
+    }
+
+    private async ValueTask<AwsCredentials> FetchAsync(CancellationToken cancellationToken)
+    {
         string roleName = _roleName ?? await GetRoleNameAsync(cancellationToken).ConfigureAwait(false);
         Uri url = new(_credentialsUrl.AbsoluteUri.TrimEnd('/') + "/" + Uri.EscapeDataString(roleName));
         string? json = await GetMetadataAsync(url, CredentialsHop, cancellationToken).ConfigureAwait(false)
@@ -411,6 +445,9 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
 
     private static partial class Log
     {
+        /// <summary>Events 103 (credentials extended), 104 (extension limit reached) and 105 (endpoint recovered).</summary>
+        public const int FirstStaticStabilityEventId = 103;
+
         [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Fetched the credentials of the instance role {RoleName}, expiring at {ExpiresOn}.")]
         public static partial void CredentialsFetched(ILogger logger, string roleName, DateTimeOffset expiresOn);
 
