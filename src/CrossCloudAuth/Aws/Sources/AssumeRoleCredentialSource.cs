@@ -137,7 +137,7 @@ public sealed partial class AssumeRoleCredentialSource : ICredentialProvider<Aws
         }
         catch (Exception error) when (!(error is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            throw StsErrors.Map(error, StsErrors.Operation.AssumeRole, HopName, _sts.EndpointDescription, _source.HopName);
+            throw StsErrors.Map(error, StsErrors.Operation.AssumeRole, HopName, _sts.EndpointDescription, _source.HopName, sentToken: caller.SessionToken);
         }
     }
 

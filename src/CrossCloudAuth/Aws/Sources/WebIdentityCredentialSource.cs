@@ -131,7 +131,7 @@ public sealed partial class WebIdentityCredentialSource : ICredentialProvider<Aw
         }
         catch (Exception error) when (!(error is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            throw StsErrors.Map(error, StsErrors.Operation.AssumeRoleWithWebIdentity, _hopName, _sts.EndpointDescription);
+            throw StsErrors.Map(error, StsErrors.Operation.AssumeRoleWithWebIdentity, _hopName, _sts.EndpointDescription, sentToken: token);
         }
     }
 
