@@ -88,7 +88,7 @@ internal sealed partial class GoogleStsExchanger : ICredentialProvider<AccessTok
         HopResponse response = await HopHttp.SendAsync(_httpClient, request, HopName, _timeProvider, _timeout, GoogleDefaults.MaxTokenResponseBytes, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
-            AuthenticationFailedException error = StsErrorTranslator.Translate(HopName, response, _audience, _subjectTokenSource.SubjectTokenType);
+            AuthenticationFailedException error = StsErrorTranslator.Translate(HopName, response, _audience, _subjectTokenSource.SubjectTokenType, subjectToken);
             Log.ExchangeFailed(_logger, HopName, (int)response.StatusCode, error.ErrorCode);
             throw error;
         }

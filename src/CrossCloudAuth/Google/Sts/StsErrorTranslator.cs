@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using CrossCloudAuth.Diagnostics;
 using CrossCloudAuth.Http;
 
 namespace CrossCloudAuth.Google.Sts;
@@ -7,7 +8,15 @@ namespace CrossCloudAuth.Google.Sts;
 /// <summary>Turns an STS error response into an exception that names the hop, quotes Google and says what to fix.</summary>
 internal static class StsErrorTranslator
 {
-    public static AuthenticationFailedException Translate(string hop, HopResponse response, string audience, string subjectTokenType)
+    /// <summary>Translates a rejection. When Google's error quotes any piece of <paramref name="subjectToken"/> (an
+    /// endpoint that echoes the request), none of its description is quoted.</summary>
+    /// <param name="hop">The hop.</param>
+    /// <param name="response">The error response.</param>
+    /// <param name="audience">The provider's audience, for the fix.</param>
+    /// <param name="subjectTokenType">The subject token type, for the fix.</param>
+    /// <param name="subjectToken">The subject token the exchange sent.</param>
+    /// <returns>The exception to throw.</returns>
+    public static AuthenticationFailedException Translate(string hop, HopResponse response, string audience, string subjectTokenType, string? subjectToken = null)
     {
         StsErrorResponse? error = null;
         try
@@ -29,8 +38,11 @@ internal static class StsErrorTranslator
             return new AuthenticationFailedException(hop, $"The token exchange failed with HTTP {status} {response.StatusCode}. {what}", response.StatusCode, isTransient: transient);
         }
 
-        string code = ServiceErrorText.Quote(error.Error);
-        string description = ServiceErrorText.Quote(error.ErrorDescription);
+        bool echoed = SecretText.ContainsPieceOf(error.Error, subjectToken) || SecretText.ContainsPieceOf(error.ErrorDescription, subjectToken);
+        string code = echoed ? "(an error code quoting the subject token)" : ServiceErrorText.Quote(error.Error);
+        string description = echoed
+            ? "(its description quoted the subject token back, so none of it is repeated here)"
+            : ServiceErrorText.Quote(error.ErrorDescription);
         string fix = Fix(code, error.ErrorDescription ?? string.Empty, audience, subjectTokenType);
         return new AuthenticationFailedException(
             hop,
