@@ -171,7 +171,7 @@ internal static class StsErrors
 
     /// <summary>What the service said, bounded, on one line, with anything token-shaped redacted.</summary>
     private static string Said(Exception error, bool echoed) =>
-        echoed ? "(its answer quoted the token the call sent, so none of it is repeated here)" : ServiceErrorText.Quote(error.Message);
+        echoed ? "<redacted> (the answer quoted the token the call sent)" : ServiceErrorText.Quote(error.Message);
 
     /// <summary>Whether <paramref name="error"/> or an exception inside it quotes the token the call sent, or a piece of
     /// it: an endpoint that echoes the request must not turn the exception into a copy of the credential.</summary>

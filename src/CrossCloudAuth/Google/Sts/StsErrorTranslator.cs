@@ -2,11 +2,12 @@ using System.Net;
 using System.Text.Json;
 using CrossCloudAuth.Diagnostics;
 using CrossCloudAuth.Http;
+using System.Text.RegularExpressions;
 
 namespace CrossCloudAuth.Google.Sts;
 
 /// <summary>Turns an STS error response into an exception that names the hop, quotes Google and says what to fix.</summary>
-internal static class StsErrorTranslator
+internal static partial class StsErrorTranslator
 {
     /// <summary>Translates a rejection. When Google's error quotes any piece of <paramref name="subjectToken"/> (an
     /// endpoint that echoes the request), none of its description is quoted.</summary>
@@ -38,10 +39,16 @@ internal static class StsErrorTranslator
             return new AuthenticationFailedException(hop, $"The token exchange failed with HTTP {status} {response.StatusCode}. {what}", response.StatusCode, isTransient: transient);
         }
 
-        bool echoed = SecretText.ContainsPieceOf(error.Error, subjectToken) || SecretText.ContainsPieceOf(error.ErrorDescription, subjectToken);
-        string code = echoed ? "(an error code quoting the subject token)" : ServiceErrorText.Quote(error.Error);
+        bool echoed = SecretPartsOf(subjectToken, subjectTokenType).Any(secret =>
+            SecretText.ContainsPieceOf(error.Error, secret) || SecretText.ContainsPieceOf(error.ErrorDescription, secret));
+        string code = ServiceErrorText.Quote(error.Error);
+        if (echoed && SecretPartsOf(subjectToken, subjectTokenType).Any(secret => SecretText.ContainsPieceOf(error.Error, secret)))
+        {
+            code = "unknown_error";
+        }
+
         string description = echoed
-            ? "(its description quoted the subject token back, so none of it is repeated here)"
+            ? "<redacted> (the description quoted the subject token back)"
             : ServiceErrorText.Quote(error.ErrorDescription);
         string fix = Fix(code, error.ErrorDescription ?? string.Empty, audience, subjectTokenType);
         return new AuthenticationFailedException(
@@ -104,4 +111,30 @@ internal static class StsErrorTranslator
     }
 
     private static bool Contains(string text, string word) => text.Contains(word, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The secret parts of the subject token sent: all of a JWT or SAML assertion; of an <c>aws4_request</c>
+    /// (mostly a public URL, header names and a date) its SigV4 signature and session token.</summary>
+    private static IEnumerable<string> SecretPartsOf(string? subjectToken, string subjectTokenType)
+    {
+        if (string.IsNullOrEmpty(subjectToken))
+        {
+            yield break;
+        }
+
+        if (subjectTokenType != SubjectTokenTypes.Aws4Request)
+        {
+            yield return subjectToken;
+            yield break;
+        }
+
+        foreach (Match match in Aws4Secret().Matches(Uri.UnescapeDataString(subjectToken)))
+        {
+            string value = match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value;
+            yield return value;
+            yield return Uri.EscapeDataString(value);
+        }
+    }
+
+    [GeneratedRegex(@"Signature=([0-9a-f]{64})|""x-amz-security-token""\s*,\s*""value""\s*:\s*""([^""]+)""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Aws4Secret();
 }
