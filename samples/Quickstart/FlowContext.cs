@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using Amazon.SecurityToken;
 using CrossCloudAuth.Http;
+using Microsoft.Extensions.Logging;
 
 namespace CrossCloudAuth.Samples.Quickstart;
 
@@ -21,6 +22,10 @@ public sealed class FlowContext : IDisposable
 
     /// <summary>Gets the settings.</summary>
     public QuickstartSettings Settings { get; }
+
+    /// <summary>Gets or sets the logger factory handed to every credential, source and cache of the flow
+    /// (<see langword="null"/>: they do not log).</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
 
     /// <summary>Gets the hop trace.</summary>
     public HopTrace Trace { get; } = new();

@@ -6,6 +6,7 @@ using CrossCloudAuth.Caching;
 using CrossCloudAuth.Google;
 using CrossCloudAuth.Google.Configuration;
 using CrossCloudAuth.Platform;
+using Microsoft.Extensions.Logging;
 
 namespace CrossCloudAuth.Samples.Quickstart;
 
@@ -54,6 +55,7 @@ public static class Flows
             o.HttpClient = c.Http;
             o.Scopes = [StorageReadOnly];
             o.AllowNonStandardEndpoints = s.AllowNonStandardEndpoints;
+            o.LoggerFactory = c.LoggerFactory;
         }, env, c.CancellationToken));
 
         HttpClient storage = c.GoogleApi(credential, s.StorageEndpoint);
@@ -88,6 +90,7 @@ public static class Flows
             o.HttpClient = c.Http;
             o.Scopes = [BigQueryScope];
             o.AllowNonStandardEndpoints = s.AllowNonStandardEndpoints;
+            o.LoggerFactory = c.LoggerFactory;
         }, env, c.CancellationToken));
 
         HttpClient bigQuery = c.GoogleApi(credential, s.BigQueryEndpoint);
@@ -105,8 +108,10 @@ public static class Flows
             return null;
         }
 
-        RefreshAheadCache<AwsCredentials> targetRole = c.Own(new RefreshAheadCache<AwsCredentials>(new AwsProfileCredentialSource(
-            new AwsProfileCredentialSourceOptions { ProfileName = s.AwsProfile, Sts = new AwsStsOptions { HttpClient = c.Http } }, env)));
+        RefreshAheadCache<AwsCredentials> targetRole = c.Own(new RefreshAheadCache<AwsCredentials>(
+            new AwsProfileCredentialSource(
+                new AwsProfileCredentialSourceOptions { ProfileName = s.AwsProfile, Sts = new AwsStsOptions { HttpClient = c.Http } }, env, logger: c.LoggerFactory?.CreateLogger<AwsProfileCredentialSource>()),
+            logger: c.LoggerFactory?.CreateLogger<RefreshAheadCache<AwsCredentials>>()));
 
         // AWS SDK clients in the target account.
         var sdkCredentials = c.Own(new CachedAwsCredentials(targetRole));
@@ -118,8 +123,9 @@ public static class Flows
 
         if (s.EksCluster is { } cluster)
         {
-            var eks = c.Own(new RefreshAheadCache<AccessToken>(new EksTokenProvider(targetRole,
-                new EksTokenProviderOptions { ClusterName = cluster, Region = s.Region, StsEndpoint = s.AwsStsEndpoint }, env)));
+            var eks = c.Own(new RefreshAheadCache<AccessToken>(
+                new EksTokenProvider(targetRole, new EksTokenProviderOptions { ClusterName = cluster, Region = s.Region, StsEndpoint = s.AwsStsEndpoint }, env),
+                logger: c.LoggerFactory?.CreateLogger<RefreshAheadCache<AccessToken>>()));
             AccessToken token = await eks.GetAsync(c.CancellationToken);
             lines.Add($"EKS bearer token for cluster '{cluster}': k8s-aws-v1.… ({token.Token.Length} chars), expires {Time(token.ExpiresOn)}");
 
@@ -143,7 +149,8 @@ public static class Flows
         }
 
         RefreshAheadCache<AwsCredentials> podRole = c.Own(new RefreshAheadCache<AwsCredentials>(
-            new WebIdentityCredentialSource(new WebIdentityCredentialSourceOptions { Sts = new AwsStsOptions { HttpClient = c.Http } }, env)));
+            new WebIdentityCredentialSource(new WebIdentityCredentialSourceOptions { Sts = new AwsStsOptions { HttpClient = c.Http } }, env, logger: c.LoggerFactory?.CreateLogger<WebIdentityCredentialSource>()),
+            logger: c.LoggerFactory?.CreateLogger<RefreshAheadCache<AwsCredentials>>()));
         var sdkCredentials = c.Own(new CachedAwsCredentials(podRole));
         GetCallerIdentityResponse me = await c.AwsSts(sdkCredentials).GetCallerIdentityAsync(new GetCallerIdentityRequest(), c.CancellationToken);
         CredentialCacheStatus status = podRole.GetStatus();
@@ -165,8 +172,10 @@ public static class Flows
             return null;
         }
 
-        RefreshAheadCache<AwsCredentials> targetRole = c.Own(new RefreshAheadCache<AwsCredentials>(new AwsProfileCredentialSource(
-            new AwsProfileCredentialSourceOptions { ProfileName = s.AwsProfile, Sts = new AwsStsOptions { HttpClient = c.Http } }, env)));
+        RefreshAheadCache<AwsCredentials> targetRole = c.Own(new RefreshAheadCache<AwsCredentials>(
+            new AwsProfileCredentialSource(
+                new AwsProfileCredentialSourceOptions { ProfileName = s.AwsProfile, Sts = new AwsStsOptions { HttpClient = c.Http } }, env, logger: c.LoggerFactory?.CreateLogger<AwsProfileCredentialSource>()),
+            logger: c.LoggerFactory?.CreateLogger<RefreshAheadCache<AwsCredentials>>()));
 
         // gcloud's aws1 configuration for the target account's provider gives the audience and endpoints;
         // the subject is signed by the role chain instead of the instance's metadata credentials.
@@ -183,6 +192,7 @@ public static class Flows
             o.HttpClient = c.Http;
             o.Scopes = [StorageReadOnly];
             o.AllowNonStandardEndpoints = s.AllowNonStandardEndpoints;
+            o.LoggerFactory = c.LoggerFactory;
             o.Environment = env;
         }));
 
@@ -208,8 +218,8 @@ public static class Flows
         {
             Endpoint = c.Settings.InstanceMetadataEndpoint,
             HttpClient = c.Http,
-        }, env);
-        var sdkCredentials = c.Own(CachedAwsCredentials.Create(instance));
+        }, env, logger: c.LoggerFactory?.CreateLogger<Ec2InstanceMetadataCredentialSource>());
+        var sdkCredentials = c.Own(CachedAwsCredentials.Create(instance, logger: c.LoggerFactory?.CreateLogger<RefreshAheadCache<AwsCredentials>>()));
         await c.AwsSts(sdkCredentials).GetCallerIdentityAsync(new GetCallerIdentityRequest(), c.CancellationToken);
     }
 

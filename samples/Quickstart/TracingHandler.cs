@@ -33,6 +33,12 @@ public sealed class TracingHandler(HopTrace trace) : DelegatingHandler
         TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
         string responseBody = response.Content.Headers.ContentLength is > MaxBody ? string.Empty : await response.Content.ReadAsStringAsync(cancellationToken);
 
+        if (!response.IsSuccessStatusCode && QuotesACredentialOf(request, requestBody, responseBody))
+        {
+            // An endpoint that echoes the request back would put the token into the trace the user reads.
+            responseBody = "(the answer quoted a credential the request carried; not shown)";
+        }
+
         try
         {
             HopRecord? hop = Describe(request, requestBody, response.StatusCode, responseBody, elapsed);
@@ -244,6 +250,37 @@ public sealed class TracingHandler(HopTrace trace) : DelegatingHandler
     }
 
     /// <summary>The service's own error code and message, shortened; services never echo secrets in these.</summary>
+    private static bool QuotesACredentialOf(HttpRequestMessage request, string body, string answer)
+    {
+        const int Piece = 16;
+        List<string> sent = [];
+        Dictionary<string, string> form = ParseForm(body.Contains('=', StringComparison.Ordinal) && !body.TrimStart().StartsWith('{') ? body : string.Empty);
+        foreach (string field in (string[])["WebIdentityToken", "subject_token", "client_secret"])
+        {
+            if (form.TryGetValue(field, out string? value))
+            {
+                sent.Add(value);
+            }
+        }
+
+        if (request.Headers.Authorization?.Parameter is { } authorization)
+        {
+            sent.Add(authorization);
+        }
+
+        foreach (string header in (string[])["X-Amz-Security-Token", "X-aws-ec2-metadata-token"])
+        {
+            if (request.Headers.TryGetValues(header, out IEnumerable<string>? values))
+            {
+                sent.AddRange(values);
+            }
+        }
+
+        return sent.Any(secret => secret.Length < Piece
+            ? secret.Length > 0 && answer.Contains(secret, StringComparison.Ordinal)
+            : Enumerable.Range(0, secret.Length - Piece + 1).Any(i => answer.Contains(secret.AsSpan(i, Piece), StringComparison.Ordinal)));
+    }
+
     private static string Failure(HttpStatusCode status, string answer)
     {
         string text = answer.Length > 200 ? answer[..200] + "…" : answer;

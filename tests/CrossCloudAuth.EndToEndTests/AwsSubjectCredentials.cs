@@ -9,7 +9,7 @@ namespace CrossCloudAuth.EndToEndTests;
 /// <summary>Builds the Google credential of F2/F5 by hand, so a test can skew the signer's clock or tamper with the signature.</summary>
 internal static partial class AwsSubjectCredentials
 {
-    public static async Task<GoogleFederatedCredential> BuildAsync(ExternalAccountConfiguration configuration, ICredentialProvider<AwsCredentials> aws, ISystemEnvironment environment, TimeProvider? signerClock = null, bool tamperSignature = false)
+    public static async Task<GoogleFederatedCredential> BuildAsync(ExternalAccountConfiguration configuration, ICredentialProvider<AwsCredentials> aws, ISystemEnvironment environment, TimeProvider? signerClock = null, bool tamperSignature = false, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
         await Task.CompletedTask;
         ISubjectTokenSource subject = new AwsSubjectTokenSource(aws, new AwsSubjectTokenSourceOptions
@@ -28,6 +28,7 @@ internal static partial class AwsSubjectCredentials
             o.SubjectTokenSource = subject;
             o.AllowNonStandardEndpoints = true;
             o.Environment = environment;
+            o.LoggerFactory = loggerFactory;
         });
     }
 

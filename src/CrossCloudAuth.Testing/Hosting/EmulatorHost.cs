@@ -306,6 +306,7 @@ internal sealed class EmulatorHost : IAsyncDisposable
         }
 
         record.StatusCode = (HttpStatusCode)context.Response.StatusCode;
+        record.ResponseBody = Encoding.UTF8.GetString(body);
         if (fault?.Kind == FaultKind.TruncatedBody)
         {
             context.Response.ContentLength = body.Length;

@@ -58,6 +58,11 @@ public sealed class RecordedRequest
     /// <summary>Gets the fault injected into this request, if any.</summary>
     public Faults.Fault? Fault { get; internal set; }
 
+    /// <summary>Gets the response body sent, as UTF-8 text (empty until the response is written, and for injected
+    /// faults that replace the service). It holds the tokens and keys the emulator minted, so that a test can look
+    /// for them elsewhere.</summary>
+    public string ResponseBody { get; internal set; } = string.Empty;
+
     /// <summary>Gets the service's error code (AWS <c>Code</c>, Google <c>error</c> / <c>status</c>), if it rejected the request.</summary>
     public string? ErrorCode { get; internal set; }
 

@@ -18,14 +18,11 @@ internal static partial class ServiceErrorText
             return "(no description)";
         }
 
-        StringBuilder clean = new(Math.Min(text.Length, MaxLength + 1));
+        // Redact before cutting: a token cut at the limit no longer looks like one and would be quoted in part.
+        StringBuilder clean = new(text.Length);
         foreach (char c in text)
         {
             clean.Append(char.IsControl(c) ? ' ' : c);
-            if (clean.Length > MaxLength)
-            {
-                break;
-            }
         }
 
         string result = TokenLike().Replace(clean.ToString().Trim(), "<redacted>");

@@ -134,7 +134,7 @@ public sealed partial class AssumeRoleCredentialSource : ICredentialProvider<Aws
                 Log.Assumed(_logger, _roleArn, response.AssumedRoleUser?.Arn, credentials.ExpiresOn);
                 return credentials;
             },
-            error => StsErrors.Map(error, StsErrors.Operation.AssumeRole, HopName, _sts.EndpointDescription, _source.HopName),
+            error => StsErrors.Map(error, StsErrors.Operation.AssumeRole, HopName, _sts.EndpointDescription, _source.HopName, sentToken: caller.SessionToken),
             cancellationToken).ConfigureAwait(false);
     }
 

@@ -129,7 +129,7 @@ public sealed partial class WebIdentityCredentialSource : ICredentialProvider<Aw
                 Log.Assumed(_logger, roleArn, response.SubjectFromWebIdentityToken, credentials.ExpiresOn);
                 return credentials;
             },
-            error => StsErrors.Map(error, StsErrors.Operation.AssumeRoleWithWebIdentity, _hopName, _sts.EndpointDescription),
+            error => StsErrors.Map(error, StsErrors.Operation.AssumeRoleWithWebIdentity, _hopName, _sts.EndpointDescription, sentToken: token),
             cancellationToken).ConfigureAwait(false);
     }
 

@@ -99,7 +99,7 @@ internal sealed partial class GoogleStsExchanger : ICredentialProvider<AccessTok
             cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
-            AuthenticationFailedException error = StsErrorTranslator.Translate(HopName, response, _audience, _subjectTokenSource.SubjectTokenType);
+            AuthenticationFailedException error = StsErrorTranslator.Translate(HopName, response, _audience, _subjectTokenSource.SubjectTokenType, subjectToken);
             Log.ExchangeFailed(_logger, HopName, (int)response.StatusCode, error.ErrorCode);
             throw error;
         }

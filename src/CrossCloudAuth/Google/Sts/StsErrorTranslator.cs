@@ -1,13 +1,23 @@
 using System.Net;
 using System.Text.Json;
+using CrossCloudAuth.Diagnostics;
 using CrossCloudAuth.Http;
+using System.Text.RegularExpressions;
 
 namespace CrossCloudAuth.Google.Sts;
 
 /// <summary>Turns an STS error response into an exception that names the hop, quotes Google and says what to fix.</summary>
-internal static class StsErrorTranslator
+internal static partial class StsErrorTranslator
 {
-    public static AuthenticationFailedException Translate(string hop, HopResponse response, string audience, string subjectTokenType)
+    /// <summary>Translates a rejection. When Google's error quotes any piece of <paramref name="subjectToken"/> (an
+    /// endpoint that echoes the request), none of its description is quoted.</summary>
+    /// <param name="hop">The hop.</param>
+    /// <param name="response">The error response.</param>
+    /// <param name="audience">The provider's audience, for the fix.</param>
+    /// <param name="subjectTokenType">The subject token type, for the fix.</param>
+    /// <param name="subjectToken">The subject token the exchange sent.</param>
+    /// <returns>The exception to throw.</returns>
+    public static AuthenticationFailedException Translate(string hop, HopResponse response, string audience, string subjectTokenType, string? subjectToken = null)
     {
         StsErrorResponse? error = null;
         try
@@ -29,8 +39,17 @@ internal static class StsErrorTranslator
             return new AuthenticationFailedException(hop, $"The token exchange failed with HTTP {status} {response.StatusCode}. {what}", response.StatusCode, isTransient: transient);
         }
 
+        bool echoed = SecretPartsOf(subjectToken, subjectTokenType).Any(secret =>
+            SecretText.ContainsPieceOf(error.Error, secret) || SecretText.ContainsPieceOf(error.ErrorDescription, secret));
         string code = ServiceErrorText.Quote(error.Error);
-        string description = ServiceErrorText.Quote(error.ErrorDescription);
+        if (echoed && SecretPartsOf(subjectToken, subjectTokenType).Any(secret => SecretText.ContainsPieceOf(error.Error, secret)))
+        {
+            code = "unknown_error";
+        }
+
+        string description = echoed
+            ? "<redacted> (the description quoted the subject token back)"
+            : ServiceErrorText.Quote(error.ErrorDescription);
         string fix = Fix(code, error.ErrorDescription ?? string.Empty, audience, subjectTokenType);
         return new AuthenticationFailedException(
             hop,
@@ -92,4 +111,30 @@ internal static class StsErrorTranslator
     }
 
     private static bool Contains(string text, string word) => text.Contains(word, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The secret parts of the subject token sent: all of a JWT or SAML assertion; of an <c>aws4_request</c>
+    /// (mostly a public URL, header names and a date) its SigV4 signature and session token.</summary>
+    private static IEnumerable<string> SecretPartsOf(string? subjectToken, string subjectTokenType)
+    {
+        if (string.IsNullOrEmpty(subjectToken))
+        {
+            yield break;
+        }
+
+        if (subjectTokenType != SubjectTokenTypes.Aws4Request)
+        {
+            yield return subjectToken;
+            yield break;
+        }
+
+        foreach (Match match in Aws4Secret().Matches(Uri.UnescapeDataString(subjectToken)))
+        {
+            string value = match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value;
+            yield return value;
+            yield return Uri.EscapeDataString(value);
+        }
+    }
+
+    [GeneratedRegex(@"Signature=([0-9a-f]{64})|""x-amz-security-token""\s*,\s*""value""\s*:\s*""([^""]+)""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Aws4Secret();
 }
