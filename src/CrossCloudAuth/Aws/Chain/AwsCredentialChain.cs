@@ -63,6 +63,9 @@ public sealed partial class AwsCredentialChain : IInvalidatableCredentialProvide
     /// <summary>Gets this hop's name, such as <c>aws-sts:AssumeRole(arn:…)</c>. Never contains a secret.</summary>
     public string HopName => _credentials.HopName;
 
+    /// <summary>Gets the provider this link reads: its own cache, or a cached source it was given.</summary>
+    internal ICredentialProvider<AwsCredentials> Credentials => _credentials;
+
     /// <summary>Gets these credentials as AWS SDK <see cref="Amazon.Runtime.AWSCredentials"/> for any AWS SDK client
     /// (<c>new AmazonS3Client(link.SdkCredentials, config)</c>), reading this link's cache. The same instance on every
     /// call; disposed with this link.</summary>
