@@ -298,6 +298,17 @@ public sealed partial class AwsCredentialChain : IInvalidatableCredentialProvide
             && invalidatable.Invalidate(rejected);
     }
 
+    /// <summary>Gets a snapshot of this link's cache (state, expiry, last error), for health checks. Reads the clock;
+    /// not for the hot path.</summary>
+    /// <returns>The snapshot; <see cref="CredentialCacheState.Empty"/> before the first call.</returns>
+    public CredentialCacheStatus GetStatus() => _credentials switch
+    {
+        RefreshAheadCache<AwsCredentials> cache => cache.GetStatus(),
+        AwsCredentialChain link => link.GetStatus(),
+        DefaultAwsCredentialChain { SelectedCache: { } selected } => selected.GetStatus(),
+        _ => new CredentialCacheStatus(HopName, CredentialCacheState.Empty, null, null, null, null, null, 0, null),
+    };
+
     private static bool IsCached(ICredentialProvider<AwsCredentials> source) =>
         source is RefreshAheadCache<AwsCredentials> or DefaultAwsCredentialChain or AwsCredentialChain;
 

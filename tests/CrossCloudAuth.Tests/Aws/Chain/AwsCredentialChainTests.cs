@@ -64,6 +64,8 @@ public sealed class AwsCredentialChainTests : IDisposable
 
         Assert.Equal(["AssumeRoleWithWebIdentity"], StsActions);
         Assert.Equal($"aws-sts:AssumeRoleWithWebIdentity({CiRole})", ci.HopName);
+        Assert.Equal(CredentialCacheState.Fresh, ci.GetStatus().State);
+        Assert.Equal(first.ExpiresOn, ci.GetStatus().ExpiresOn);
     }
 
     [Fact]
@@ -193,6 +195,7 @@ public sealed class AwsCredentialChainTests : IDisposable
         }
 
         Assert.IsType<DefaultAwsCredentialChain>(aws.Credentials);
+        Assert.Equal(CredentialCacheState.Fresh, aws.GetStatus().State);
         Assert.Equal(["AssumeRoleWithWebIdentity"], StsActions);
     }
 
