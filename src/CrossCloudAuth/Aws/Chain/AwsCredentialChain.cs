@@ -1,5 +1,6 @@
 using CrossCloudAuth.Caching;
 using CrossCloudAuth.Google;
+using CrossCloudAuth.Google.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace CrossCloudAuth.Aws;
@@ -268,6 +269,43 @@ public sealed partial class AwsCredentialChain : IInvalidatableCredentialProvide
         settings.Environment ??= _options.Environment;
         settings.CacheOptions ??= _options.Cache;
         GoogleFederatedCredential credential = GoogleFederatedCredential.Create(settings);
+        Own(credential);
+        return credential;
+    }
+
+    /// <summary>Google credentials for this link's role from gcloud's <c>aws1</c> credential configuration (written by
+    /// <c>gcloud iam workload-identity-pools create-cred-config --aws</c>): its audience, endpoints, verification URL
+    /// and impersonation, with the subject signed by this link's cached credentials instead of the file's environment
+    /// variables and instance metadata.</summary>
+    /// <param name="configuration">The parsed <c>aws1</c> configuration.</param>
+    /// <param name="configure">Adjusts the options filled from the file (scopes, quota project, endpoint policy);
+    /// optional. Unset plumbing comes from this chain.</param>
+    /// <returns>The credentials. A new one on each call: call once and share it. Disposed with this link.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configuration"/> is <see langword="null"/>.</exception>
+    /// <exception cref="CredentialConfigurationException">The configuration is not an AWS one, or a setting is invalid
+    /// or an endpoint not allowed.</exception>
+    /// <exception cref="ObjectDisposedException">This link has been disposed.</exception>
+    public GoogleFederatedCredential GoogleCredentialFromConfiguration(ExternalAccountConfiguration configuration, Action<GoogleFederatedCredentialOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ThrowIfDisposed();
+        if (configuration.CredentialSource.Kind != CredentialSourceKind.Aws)
+        {
+            throw new CredentialConfigurationException(
+                ExternalAccountConfiguration.HopName(configuration.Source),
+                $"The configuration's credential_source is of kind {configuration.CredentialSource.Kind}, not AWS (environment_id aws1): AWS credentials can sign only an aws4_request subject. Write the file with 'gcloud iam workload-identity-pools create-cred-config --aws', or use GoogleFederatedCredential.FromConfiguration for other sources.");
+        }
+
+        GoogleFederatedCredential credential = GoogleFederatedCredential.FromConfiguration(configuration, settings =>
+        {
+            settings.HttpClient = _options.HttpClient;
+            settings.TimeProvider = _options.TimeProvider;
+            settings.LoggerFactory = _options.LoggerFactory;
+            settings.Environment = _options.Environment;
+            settings.CacheOptions = _options.Cache;
+            configure?.Invoke(settings);
+            settings.AwsCredentials = _credentials;
+        });
         Own(credential);
         return credential;
     }

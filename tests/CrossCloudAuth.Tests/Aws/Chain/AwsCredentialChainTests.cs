@@ -2,6 +2,7 @@ using System.Net;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Caching;
 using CrossCloudAuth.Google;
+using CrossCloudAuth.Google.Configuration;
 using CrossCloudAuth.Tests.TestDoubles;
 using Microsoft.Extensions.Time.Testing;
 
@@ -163,6 +164,23 @@ public sealed class AwsCredentialChainTests : IDisposable
 
         Assert.Single(google.Requests);
         Assert.Equal(1, source.Calls);
+    }
+
+    [Fact]
+    public void GoogleCredential_FileSourcedConfiguration_ThrowsConfigurationNamingTheAwsFlag()
+    {
+        ExternalAccountConfiguration configuration = ExternalAccountConfiguration.Parse($$$"""
+            {"type":"external_account","audience":"{{{Audience}}}","subject_token_type":"urn:ietf:params:oauth:token-type:jwt",
+             "token_url":"https://sts.googleapis.com/v1/token","credential_source":{"file":"/var/run/token"}}
+            """, "test-config");
+        DelegateCredentialSource<AwsCredentials> source = new((_, _) => ValueTask.FromResult(Credentials(TimeSpan.FromHours(1))));
+        using AwsCredentialChain chain = AwsCredentialChain.From(source, Plumbing);
+
+        CredentialConfigurationException error = Assert.Throws<CredentialConfigurationException>(() => chain.GoogleCredentialFromConfiguration(configuration));
+
+        Assert.Contains("--aws", error.Message, StringComparison.Ordinal);
+        Assert.Contains("test-config", error.HopName, StringComparison.Ordinal);
+        Assert.Equal(0, source.Calls);
     }
 
     [Fact]
