@@ -26,21 +26,18 @@ try
     string? profile = Option("--profile");
     string targetRole = Option("--target-role") ?? (real ? string.Empty : World.TargetRoleArn);
 
-    RefreshAheadCache<AwsCredentials> target;
+    AwsCredentialChainOptions plumbing = new() { Environment = environment };
+    AwsCredentialChain target;
     if (profile is not null)
     {
         // The chain as written in ~/.aws/config: [profile target-env] role_arn + source_profile = ci-env.
-        target = new RefreshAheadCache<AwsCredentials>(new AwsProfileCredentialSource(new AwsProfileCredentialSourceOptions { ProfileName = profile }, environment));
+        target = AwsCredentialChain.FromProfile(profile, options: plumbing);
     }
     else if (targetRole.Length > 0)
     {
-        // The chain in code: AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE, then the target account's role.
-        var podRole = new RefreshAheadCache<AwsCredentials>(new WebIdentityCredentialSource(environment: environment));
-        target = new RefreshAheadCache<AwsCredentials>(new AssumeRoleCredentialSource(podRole, new AssumeRoleCredentialSourceOptions
-        {
-            RoleArn = targetRole,
-            RoleSessionName = Option("--session") ?? "xactarget",
-        }, environment));
+        // The chain in code: AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE, then the target account's role; each hop cached.
+        target = AwsCredentialChain.FromWebIdentity(options: plumbing)
+            .AssumeRole(targetRole, o => o.RoleSessionName = Option("--session") ?? "xactarget");
     }
     else
     {
@@ -49,8 +46,9 @@ try
     }
 
     using (target)
-    using (var credentials = new CachedAwsCredentials(target))
     {
+        CachedAwsCredentials credentials = target.SdkCredentials;
+
         // Any AWS SDK client takes CachedAwsCredentials; a hit is a volatile read, refreshes happen ahead of expiry.
         var stsConfig = new AmazonSecurityTokenServiceConfig();
         if (world is not null)

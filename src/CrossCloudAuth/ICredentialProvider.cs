@@ -6,7 +6,8 @@ namespace CrossCloudAuth;
 /// </summary>
 /// <typeparam name="TCredential">The credential the hop produces.</typeparam>
 /// <remarks>Implementations are thread-safe. A source fetches anew on every call; wrap it in a
-/// <see cref="Caching.RefreshAheadCache{TCredential}"/> to share one credential between calls.</remarks>
+/// <see cref="Caching.RefreshAheadCache{TCredential}"/> to share one credential between calls, or build AWS hops with
+/// <see cref="Aws.AwsCredentialChain"/>, which caches each hop it builds.</remarks>
 public interface ICredentialProvider<TCredential>
     where TCredential : class, IExpiringCredential
 {

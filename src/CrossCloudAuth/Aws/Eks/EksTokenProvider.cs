@@ -18,7 +18,7 @@ namespace CrossCloudAuth.Aws;
 /// valid, so the reported expiry is the earlier of the two minus <see cref="EksTokenProviderOptions.ExpiryMargin"/>;
 /// credentials with less than a minute left after the margin are refused rather than used to sign a token that would
 /// die at once. Each call signs a new token: wrap this provider in a <see cref="Caching.RefreshAheadCache{TCredential}"/>,
-/// which refreshes ahead of expiry.</para>
+/// which refreshes ahead of expiry, or get it cached from <see cref="AwsCredentialChain.EksToken"/>.</para>
 /// <para>This type is thread-safe.</para>
 /// </remarks>
 public sealed class EksTokenProvider : ICredentialProvider<AccessToken>

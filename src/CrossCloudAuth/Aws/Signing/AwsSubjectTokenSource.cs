@@ -11,7 +11,7 @@ namespace CrossCloudAuth.Aws;
 /// <remarks>
 /// <para>Every call pulls the current credentials from the source and signs a fresh token (subject tokens are never
 /// cached). Give it a cached source (a <see cref="Caching.RefreshAheadCache{TCredential}"/>) so that an exchange does
-/// not fetch AWS credentials anew.</para>
+/// not fetch AWS credentials anew; <see cref="AwsCredentialChain.GoogleSubject"/> builds it over a cached link.</para>
 /// <para>This type is thread-safe.</para>
 /// </remarks>
 public sealed class AwsSubjectTokenSource : ISubjectTokenSource

@@ -1,0 +1,365 @@
+using CrossCloudAuth.Caching;
+using CrossCloudAuth.Google;
+using CrossCloudAuth.Google.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace CrossCloudAuth.Aws;
+
+/// <summary>
+/// AWS credentials for a scenario, cached at every hop: start from the credentials this workload has
+/// (<see cref="FromDefault"/>, <see cref="FromWebIdentity"/>, <see cref="FromProfile"/>, or any source with
+/// <see cref="From"/>), chain into roles with <see cref="AssumeRole"/>, and hand the result to AWS SDK clients
+/// (<see cref="SdkCredentials"/>), an EKS cluster (<see cref="EksToken"/>) or Google
+/// (<see cref="GoogleSubject"/>, <see cref="GoogleCredential"/>).
+/// </summary>
+/// <example>
+/// <code>
+/// using var target = AwsCredentialChain.FromWebIdentity().AssumeRole("arn:aws:iam::222222222222:role/target");
+/// var s3 = new AmazonS3Client(target.SdkCredentials, RegionEndpoint.USEast1);
+/// var eks = target.EksToken("target-cluster");
+/// </code>
+/// </example>
+/// <remarks>
+/// <para><b>Cached exactly once per hop.</b> Each link is one hop behind one <see cref="RefreshAheadCache{TCredential}"/>:
+/// a source given to <see cref="From"/> that already caches (a <see cref="RefreshAheadCache{TCredential}"/>, a
+/// <see cref="DefaultAwsCredentialChain"/> or another link) is used as it is, any other is wrapped in a cache. Every hop
+/// built from a link (<see cref="AssumeRole"/>, <see cref="EksToken"/>, <see cref="GoogleSubject"/>) reads the link's
+/// cache, so no composition through this type calls an upstream once per request. Share each link; a hit is the
+/// cache's hit.</para>
+/// <para><b>Ownership.</b> A link owns its hop (the source it created and that source's cache) and what it hands out
+/// (<see cref="SdkCredentials"/>, the caches of <see cref="EksToken"/>, the credentials of <see cref="GoogleCredential"/>):
+/// they are disposed with it. A link built from another keeps it alive and takes it over: disposing the last link of a
+/// chain disposes every link it was built from. When several links are built from one link, that link is disposed
+/// with the last of them. To keep using a link after disposing what was built from it, build from
+/// <c>AwsCredentialChain.From(link)</c> instead, which borrows it. A source given to <see cref="From"/> is disposed
+/// only when <c>ownsSource</c> is <see langword="true"/>; the <see cref="AwsCredentialChainOptions.HttpClient"/> never.</para>
+/// <para>This type is thread-safe.</para>
+/// </remarks>
+public sealed partial class AwsCredentialChain : IInvalidatableCredentialProvider<AwsCredentials>, IDisposable
+{
+    private readonly ICredentialProvider<AwsCredentials> _credentials;
+    private readonly AwsCredentialChainOptions _options;
+    private readonly AwsCredentialChain? _parent;
+    private readonly IDisposable? _ownedCache;
+    private readonly IDisposable? _ownedSource;
+    private readonly Func<CancellationToken, ValueTask<string>>? _regionResolver;
+    private CachedAwsCredentials? _sdkCredentials;
+
+    private AwsCredentialChain(
+        ICredentialProvider<AwsCredentials> credentials,
+        AwsCredentialChainOptions options,
+        AwsCredentialChain? parent,
+        IDisposable? ownedCache,
+        IDisposable? ownedSource,
+        Func<CancellationToken, ValueTask<string>>? regionResolver)
+    {
+        _credentials = credentials;
+        _options = options;
+        _parent = parent;
+        _ownedCache = ownedCache;
+        _ownedSource = ownedSource;
+        _regionResolver = regionResolver;
+    }
+
+    /// <summary>Gets this hop's name, such as <c>aws-sts:AssumeRole(arn:…)</c>. Never contains a secret.</summary>
+    public string HopName => _credentials.HopName;
+
+    /// <summary>Gets the provider this link reads: its own cache, or a cached source it was given.</summary>
+    internal ICredentialProvider<AwsCredentials> Credentials => _credentials;
+
+    /// <summary>Gets these credentials as AWS SDK <see cref="Amazon.Runtime.AWSCredentials"/> for any AWS SDK client
+    /// (<c>new AmazonS3Client(link.SdkCredentials, config)</c>), reading this link's cache. The same instance on every
+    /// call; disposed with this link.</summary>
+    /// <exception cref="ObjectDisposedException">This link has been disposed.</exception>
+    public CachedAwsCredentials SdkCredentials
+    {
+        get
+        {
+            CachedAwsCredentials? existing = Volatile.Read(ref _sdkCredentials);
+            if (existing is not null)
+            {
+                return existing;
+            }
+
+            ThrowIfDisposed();
+            CachedAwsCredentials created = new(_credentials);
+            CachedAwsCredentials? raced = Interlocked.CompareExchange(ref _sdkCredentials, created, null);
+            if (raced is not null)
+            {
+                return raced;
+            }
+
+            Own(created);
+            return created;
+        }
+    }
+
+    /// <summary>Starts from the credentials this workload has, found as the AWS SDKs find them (environment, profile,
+    /// web identity, container, instance metadata): a <see cref="DefaultAwsCredentialChain"/>, which caches what it
+    /// chooses, owned by the returned link.</summary>
+    /// <param name="configure">Adjusts each step's settings; optional. Hops' unset HTTP clients get
+    /// <see cref="AwsCredentialChainOptions.HttpClient"/>.</param>
+    /// <param name="options">The plumbing shared by every link of the chain; optional.</param>
+    /// <returns>The first link. Nothing is read until the first call.</returns>
+    public static AwsCredentialChain FromDefault(Action<DefaultAwsCredentialChainOptions>? configure = null, AwsCredentialChainOptions? options = null)
+    {
+        AwsCredentialChainOptions plumbing = options?.Copy() ?? new AwsCredentialChainOptions();
+        DefaultAwsCredentialChainOptions steps = new() { Cache = plumbing.Cache };
+        configure?.Invoke(steps);
+        if (plumbing.HttpClient is { } http)
+        {
+            steps.Profile.Sts.HttpClient ??= http;
+            steps.WebIdentity.Sts.HttpClient ??= http;
+            steps.Container.HttpClient ??= http;
+            steps.InstanceMetadata.HttpClient ??= http;
+        }
+
+        DefaultAwsCredentialChain chain = new(steps, plumbing.Environment, plumbing.TimeProvider, Logger<DefaultAwsCredentialChain>(plumbing));
+        return new AwsCredentialChain(chain, plumbing, parent: null, ownedCache: chain, ownedSource: null, chain.ResolveRegionAsync);
+    }
+
+    /// <summary>Starts from <c>AssumeRoleWithWebIdentity</c> with a projected service-account token (EKS IRSA, the
+    /// GKE-on-AWS webhook): a <see cref="WebIdentityCredentialSource"/> behind a cache.</summary>
+    /// <param name="configure">Adjusts the source's settings; optional. Unset values come from <c>AWS_ROLE_ARN</c>,
+    /// <c>AWS_WEB_IDENTITY_TOKEN_FILE</c> and <c>AWS_ROLE_SESSION_NAME</c>.</param>
+    /// <param name="options">The plumbing shared by every link of the chain; optional.</param>
+    /// <returns>The first link. Nothing is read until the first call.</returns>
+    /// <exception cref="CredentialConfigurationException">A set value is invalid.</exception>
+    public static AwsCredentialChain FromWebIdentity(Action<WebIdentityCredentialSourceOptions>? configure = null, AwsCredentialChainOptions? options = null)
+    {
+        AwsCredentialChainOptions plumbing = options?.Copy() ?? new AwsCredentialChainOptions();
+        WebIdentityCredentialSourceOptions settings = new();
+        configure?.Invoke(settings);
+        settings.Sts.HttpClient ??= plumbing.HttpClient;
+        WebIdentityCredentialSource source = new(settings, plumbing.Environment, plumbing.TimeProvider, Logger<WebIdentityCredentialSource>(plumbing));
+        return Cached(source, plumbing, parent: null, ownedSource: null, regionResolver: null);
+    }
+
+    /// <summary>Starts from a shared config profile, as the AWS CLI reads it (static keys, <c>role_arn</c> with
+    /// <c>source_profile</c>, <c>web_identity_token_file</c> or <c>credential_source</c>): an
+    /// <see cref="AwsProfileCredentialSource"/>, whose intermediate hops have their own caches, behind a cache.</summary>
+    /// <param name="profileName">The profile; <c>AWS_PROFILE</c>, otherwise <c>default</c>, when <see langword="null"/>.</param>
+    /// <param name="configure">Adjusts the source's settings (files, STS); optional.</param>
+    /// <param name="options">The plumbing shared by every link of the chain; optional.</param>
+    /// <returns>The first link. Nothing is read until the first call.</returns>
+    public static AwsCredentialChain FromProfile(string? profileName = null, Action<AwsProfileCredentialSourceOptions>? configure = null, AwsCredentialChainOptions? options = null)
+    {
+        AwsCredentialChainOptions plumbing = options?.Copy() ?? new AwsCredentialChainOptions();
+        AwsProfileCredentialSourceOptions settings = new() { ProfileName = profileName };
+        configure?.Invoke(settings);
+        settings.Sts.HttpClient ??= plumbing.HttpClient;
+        AwsProfileCredentialSource source = new(settings, plumbing.Environment, plumbing.TimeProvider, Logger<AwsProfileCredentialSource>(plumbing));
+        return Cached(source, plumbing, parent: null, ownedSource: source, regionResolver: null);
+    }
+
+    /// <summary>Starts from any AWS source, for composition this type has no shortcut for (instance metadata, a
+    /// container endpoint, environment keys, an AWS SDK <c>AWSCredentials</c>…). A source that already caches (a
+    /// <see cref="RefreshAheadCache{TCredential}"/>, a <see cref="DefaultAwsCredentialChain"/> or an
+    /// <see cref="AwsCredentialChain"/>) is used as it is; any other is wrapped in a cache owned by the returned link.</summary>
+    /// <param name="source">The first hop.</param>
+    /// <param name="options">The plumbing shared by every link of the chain; optional.</param>
+    /// <param name="ownsSource">Whether disposing the returned link disposes <paramref name="source"/> (when it is
+    /// <see cref="IDisposable"/>). Default: <see langword="false"/>: the source is borrowed.</param>
+    /// <returns>The first link.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> is <see langword="null"/>.</exception>
+    public static AwsCredentialChain From(ICredentialProvider<AwsCredentials> source, AwsCredentialChainOptions? options = null, bool ownsSource = false)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        AwsCredentialChainOptions plumbing = options?.Copy() ?? new AwsCredentialChainOptions();
+        IDisposable? owned = ownsSource ? source as IDisposable : null;
+        Func<CancellationToken, ValueTask<string>>? region = source switch
+        {
+            DefaultAwsCredentialChain chain => chain.ResolveRegionAsync,
+            AwsCredentialChain link => link._regionResolver,
+            _ => null,
+        };
+
+        return IsCached(source)
+            ? new AwsCredentialChain(source, plumbing, parent: null, ownedCache: null, owned, region)
+            : Cached(source, plumbing, parent: null, owned, region);
+    }
+
+    /// <summary>Chains into a role: <c>AssumeRole</c> signed with this link's cached credentials, behind a cache of
+    /// its own.</summary>
+    /// <param name="roleArn">The role to assume, such as <c>arn:aws:iam::222222222222:role/target</c>.</param>
+    /// <param name="configure">Adjusts the session (name, external id, duration, tags, policy, STS); optional.</param>
+    /// <returns>The new link; it keeps this link alive and disposes it when it is the last link built from it.</returns>
+    /// <exception cref="CredentialConfigurationException">The role ARN or a setting is invalid.</exception>
+    /// <exception cref="ObjectDisposedException">This link has been disposed.</exception>
+    public AwsCredentialChain AssumeRole(string roleArn, Action<AssumeRoleCredentialSourceOptions>? configure = null)
+    {
+        ThrowIfDisposed();
+        AssumeRoleCredentialSourceOptions settings = new() { RoleArn = roleArn };
+        configure?.Invoke(settings);
+        settings.Sts.HttpClient ??= _options.HttpClient;
+        AssumeRoleCredentialSource source = new(_credentials, settings, _options.Environment, _options.TimeProvider, Logger<AssumeRoleCredentialSource>(_options));
+        AddLink();
+        try
+        {
+            return Cached(source, _options, parent: this, ownedSource: null, _regionResolver);
+        }
+        catch
+        {
+            ReleaseLink();
+            throw;
+        }
+    }
+
+    /// <summary>Bearer tokens for an EKS cluster, signed with this link's credentials (<c>k8s-aws-v1.</c>, as
+    /// <c>aws eks get-token</c> prints), behind a cache that refreshes ahead of their 15-minute validity.</summary>
+    /// <param name="clusterName">The cluster's name.</param>
+    /// <param name="configure">Adjusts the region, STS endpoint and expiry margin; optional. Region default:
+    /// <c>AWS_REGION</c>, else <c>us-east-1</c>.</param>
+    /// <returns>The cached tokens; <c>(await eks.GetAsync()).Token</c> is the bearer token. A new cache on each call:
+    /// call once per cluster and share it. Disposed with this link.</returns>
+    /// <exception cref="CredentialConfigurationException">The cluster name, region, endpoint or margin is invalid.</exception>
+    /// <exception cref="ObjectDisposedException">This link has been disposed.</exception>
+    public RefreshAheadCache<AccessToken> EksToken(string clusterName, Action<EksTokenProviderOptions>? configure = null)
+    {
+        ThrowIfDisposed();
+        EksTokenProviderOptions settings = new() { ClusterName = clusterName };
+        configure?.Invoke(settings);
+        EksTokenProvider provider = new(_credentials, settings, _options.Environment, _options.TimeProvider);
+        RefreshAheadCache<AccessToken> cache = new(provider, _options.Cache, _options.TimeProvider, Logger<RefreshAheadCache<AccessToken>>(_options));
+        Own(cache);
+        return cache;
+    }
+
+    /// <summary>The <c>aws4_request</c> subject token Google's STS exchanges (Workload Identity Federation, AWS
+    /// provider), signed with this link's cached credentials, so Google sees this link's role. Subject tokens are
+    /// signed fresh on every call and never cached; the credentials they are signed with are.</summary>
+    /// <param name="audience">The workload identity provider,
+    /// <c>//iam.googleapis.com/projects/&lt;number&gt;/locations/global/workloadIdentityPools/&lt;pool&gt;/providers/&lt;provider&gt;</c>.</param>
+    /// <param name="configure">Adjusts the region and verification URL; optional. Region default: <c>AWS_REGION</c> /
+    /// <c>AWS_DEFAULT_REGION</c>, else what the first hop knows (instance metadata's region or the profile's, from
+    /// <see cref="FromDefault"/>).</param>
+    /// <returns>The subject token source, for <see cref="GoogleFederatedCredentialOptions.SubjectTokenSource"/>. It owns
+    /// nothing.</returns>
+    /// <exception cref="CredentialConfigurationException">The audience is missing, or the region or URL is invalid.</exception>
+    /// <exception cref="ObjectDisposedException">This link has been disposed.</exception>
+    public AwsSubjectTokenSource GoogleSubject(string audience, Action<AwsSubjectTokenSourceOptions>? configure = null)
+    {
+        ThrowIfDisposed();
+        AwsSubjectTokenSourceOptions settings = new() { Audience = audience, RegionResolver = _regionResolver };
+        configure?.Invoke(settings);
+        return new AwsSubjectTokenSource(_credentials, settings, _options.TimeProvider, _options.Environment);
+    }
+
+    /// <summary>Google credentials (Workload Identity Federation, AWS provider) for this link's role: its
+    /// <see cref="GoogleSubject"/> exchanged at Google's STS and, when configured, a service account impersonated,
+    /// each token cached.</summary>
+    /// <param name="audience">The workload identity provider, as for <see cref="GoogleSubject"/>.</param>
+    /// <param name="configure">Adjusts the Google side (service account, scopes, quota project, endpoints); optional.
+    /// Unset plumbing (HTTP client, clock, loggers, environment, cache options) comes from this chain.</param>
+    /// <returns>The credentials. A new one on each call: call once and share it. Disposed with this link.</returns>
+    /// <exception cref="CredentialConfigurationException">A setting is missing or invalid, or an endpoint is not allowed.</exception>
+    /// <exception cref="ObjectDisposedException">This link has been disposed.</exception>
+    public GoogleFederatedCredential GoogleCredential(string audience, Action<GoogleFederatedCredentialOptions>? configure = null)
+    {
+        ThrowIfDisposed();
+        GoogleFederatedCredentialOptions settings = new()
+        {
+            Audience = audience,
+            SubjectTokenSource = GoogleSubject(audience),
+        };
+        configure?.Invoke(settings);
+        settings.HttpClient ??= _options.HttpClient;
+        settings.TimeProvider ??= _options.TimeProvider;
+        settings.LoggerFactory ??= _options.LoggerFactory;
+        settings.Environment ??= _options.Environment;
+        settings.CacheOptions ??= _options.Cache;
+        GoogleFederatedCredential credential = GoogleFederatedCredential.Create(settings);
+        Own(credential);
+        return credential;
+    }
+
+    /// <summary>Google credentials for this link's role from gcloud's <c>aws1</c> credential configuration (written by
+    /// <c>gcloud iam workload-identity-pools create-cred-config --aws</c>): its audience, endpoints, verification URL
+    /// and impersonation, with the subject signed by this link's cached credentials instead of the file's environment
+    /// variables and instance metadata.</summary>
+    /// <param name="configuration">The parsed <c>aws1</c> configuration.</param>
+    /// <param name="configure">Adjusts the options filled from the file (scopes, quota project, endpoint policy);
+    /// optional. Unset plumbing comes from this chain.</param>
+    /// <returns>The credentials. A new one on each call: call once and share it. Disposed with this link.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configuration"/> is <see langword="null"/>.</exception>
+    /// <exception cref="CredentialConfigurationException">The configuration is not an AWS one, or a setting is invalid
+    /// or an endpoint not allowed.</exception>
+    /// <exception cref="ObjectDisposedException">This link has been disposed.</exception>
+    public GoogleFederatedCredential GoogleCredentialFromConfiguration(ExternalAccountConfiguration configuration, Action<GoogleFederatedCredentialOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ThrowIfDisposed();
+        if (configuration.CredentialSource.Kind != CredentialSourceKind.Aws)
+        {
+            throw new CredentialConfigurationException(
+                ExternalAccountConfiguration.HopName(configuration.Source),
+                $"The configuration's credential_source is of kind {configuration.CredentialSource.Kind}, not AWS (environment_id aws1): AWS credentials can sign only an aws4_request subject. Write the file with 'gcloud iam workload-identity-pools create-cred-config --aws', or use GoogleFederatedCredential.FromConfiguration for other sources.");
+        }
+
+        GoogleFederatedCredential credential = GoogleFederatedCredential.FromConfiguration(configuration, settings =>
+        {
+            settings.HttpClient = _options.HttpClient;
+            settings.TimeProvider = _options.TimeProvider;
+            settings.LoggerFactory = _options.LoggerFactory;
+            settings.Environment = _options.Environment;
+            settings.CacheOptions = _options.Cache;
+            configure?.Invoke(settings);
+            settings.AwsCredentials = _credentials;
+        });
+        Own(credential);
+        return credential;
+    }
+
+    /// <summary>Gets this link's cached credentials.</summary>
+    /// <param name="cancellationToken">Cancels this caller's wait; never a refresh other callers share.</param>
+    /// <returns>The credentials.</returns>
+    /// <exception cref="CredentialUnavailableException">A hop's source does not exist here.</exception>
+    /// <exception cref="CredentialConfigurationException">A hop's configuration is invalid.</exception>
+    /// <exception cref="AuthenticationFailedException">A hop's upstream rejected the request or failed.</exception>
+    /// <exception cref="ObjectDisposedException">This link has been disposed.</exception>
+    public ValueTask<AwsCredentials> GetAsync(CancellationToken cancellationToken = default) =>
+        Volatile.Read(ref _disposed) == 0
+            ? _credentials.GetAsync(cancellationToken)
+            : ValueTask.FromException<AwsCredentials>(new ObjectDisposedException(nameof(AwsCredentialChain)));
+
+    /// <summary>Reports that a service rejected credentials this link handed out, so that the next call fetches new
+    /// ones (see <see cref="IInvalidatableCredentialProvider{TCredential}"/>).</summary>
+    /// <param name="rejected">The credentials a service rejected.</param>
+    /// <returns><see langword="true"/> when they are no longer served; <see langword="false"/> when they are kept (too
+    /// recent, this link disposed, or a first hop that cannot drop them, such as the default chain).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="rejected"/> is <see langword="null"/>.</exception>
+    public bool Invalidate(AwsCredentials rejected)
+    {
+        ArgumentNullException.ThrowIfNull(rejected);
+        return Volatile.Read(ref _disposed) == 0
+            && _credentials is IInvalidatableCredentialProvider<AwsCredentials> invalidatable
+            && invalidatable.Invalidate(rejected);
+    }
+
+    /// <summary>Gets a snapshot of this link's cache (state, expiry, last error), for health checks. Reads the clock;
+    /// not for the hot path.</summary>
+    /// <returns>The snapshot; <see cref="CredentialCacheState.Empty"/> before the first call.</returns>
+    public CredentialCacheStatus GetStatus() => _credentials switch
+    {
+        RefreshAheadCache<AwsCredentials> cache => cache.GetStatus(),
+        AwsCredentialChain link => link.GetStatus(),
+        DefaultAwsCredentialChain { SelectedCache: { } selected } => selected.GetStatus(),
+        _ => new CredentialCacheStatus(HopName, CredentialCacheState.Empty, null, null, null, null, null, 0, null),
+    };
+
+    private static bool IsCached(ICredentialProvider<AwsCredentials> source) =>
+        source is RefreshAheadCache<AwsCredentials> or DefaultAwsCredentialChain or AwsCredentialChain;
+
+    private static AwsCredentialChain Cached(
+        ICredentialProvider<AwsCredentials> source,
+        AwsCredentialChainOptions plumbing,
+        AwsCredentialChain? parent,
+        IDisposable? ownedSource,
+        Func<CancellationToken, ValueTask<string>>? regionResolver)
+    {
+        RefreshAheadCache<AwsCredentials> cache = new(source, plumbing.Cache, plumbing.TimeProvider, Logger<RefreshAheadCache<AwsCredentials>>(plumbing));
+        return new AwsCredentialChain(cache, plumbing, parent, cache, ownedSource, regionResolver);
+    }
+
+    private static ILogger? Logger<T>(AwsCredentialChainOptions plumbing) => plumbing.LoggerFactory?.CreateLogger<T>();
+}
