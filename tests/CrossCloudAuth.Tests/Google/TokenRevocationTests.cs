@@ -1,4 +1,5 @@
 using System.Net;
+using CrossCloudAuth.Caching;
 using CrossCloudAuth.Google;
 using CrossCloudAuth.Google.Apis;
 using CrossCloudAuth.Http;
@@ -51,7 +52,14 @@ public sealed class TokenRevocationTests : IAsyncLifetime
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddSingleton<ISystemEnvironment>(environment);
         builder.Services.AddSingleton<TimeProvider>(_time);
-        builder.Services.AddGoogleFromAwsIdentity(o => o.AllowNonStandardEndpoints = true);
+        builder.Services.AddGoogleFromAwsIdentity(o =>
+        {
+            o.AllowNonStandardEndpoints = true;
+
+            // The tests count upstream calls across a five-minute jump: a first refresh spread into those minutes
+            // would add a background STS call at a random moment.
+            o.Cache = new RefreshAheadCacheOptions { SpreadFirstRefresh = false };
+        });
         builder.Services.AddHttpClient("gcs", c => c.BaseAddress = _cloud.StorageEndpoint).AddHttpMessageHandler<GoogleBearerTokenHandler>();
         _host = builder.Build();
         await _host.StartAsync(_timeout.Token);
