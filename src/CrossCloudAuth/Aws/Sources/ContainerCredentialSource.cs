@@ -105,20 +105,7 @@ public sealed partial class ContainerCredentialSource : ICredentialProvider<AwsC
     /// <exception cref="AuthenticationFailedException">The endpoint rejected the token, failed, or answered a malformed document.</exception>
     public async ValueTask<AwsCredentials> GetAsync(CancellationToken cancellationToken = default)
     {
-        try
-        {
-            return _staticStability.Remember(await FetchAsync(cancellationToken).ConfigureAwait(false));
-        }
-        catch (CrossCloudAuthException error)
-        {
-            AwsCredentials? extended = _staticStability.TryExtend(error);
-            if (extended is null)
-            {
-                throw;
-            }
-
-            return extended;
-        }
+        return await _staticStability.GetAsync(FetchAsync, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<AwsCredentials> FetchAsync(CancellationToken cancellationToken)

@@ -131,20 +131,7 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
     public async ValueTask<AwsCredentials> GetAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisabled(CredentialsHop);
-        try
-        {
-            return _staticStability.Remember(await FetchAsync(cancellationToken).ConfigureAwait(false));
-        }
-        catch (CrossCloudAuthException error)
-        {
-            AwsCredentials? extended = _staticStability.TryExtend(error);
-            if (extended is null)
-            {
-                throw;
-            }
-
-            return extended;
-        }
+        return await _staticStability.GetAsync(FetchAsync, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<AwsCredentials> FetchAsync(CancellationToken cancellationToken)

@@ -62,6 +62,26 @@ internal sealed class StaticStability
     /// <summary>Gets the number of extensions served since the endpoint last answered (0 when it answers).</summary>
     public int Extensions => Volatile.Read(ref _state)?.Extensions ?? 0;
 
+    /// <summary>Fetches fresh credentials and remembers them; when the fetch fails with an outage, serves the last
+    /// credentials extended instead, within the bound; otherwise rethrows the fetch's error.</summary>
+    public async ValueTask<AwsCredentials> GetAsync(Func<CancellationToken, ValueTask<AwsCredentials>> fetch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Remember(await fetch(cancellationToken).ConfigureAwait(false));
+        }
+        catch (CrossCloudAuthException error)
+        {
+            AwsCredentials? extended = TryExtend(error);
+            if (extended is null)
+            {
+                throw;
+            }
+
+            return extended;
+        }
+    }
+
     /// <summary>Remembers credentials the endpoint just returned; they replace any extended ones.</summary>
     /// <returns><paramref name="fresh"/>.</returns>
     public AwsCredentials Remember(AwsCredentials fresh)
