@@ -72,8 +72,14 @@ public static class AwsSubjectToken
         ArgumentNullException.ThrowIfNull(credentials);
         AwsRegion.ThrowIfInvalid(region, nameof(region));
         ArgumentException.ThrowIfNullOrWhiteSpace(audience);
+        return Create(credentials, region, audience, signedAt, VerificationUrl.Resolve(regionalCredentialVerificationUrl, region, allowLoopback));
+    }
 
-        Uri uri = VerificationUrl.Resolve(regionalCredentialVerificationUrl, region, allowLoopback);
+    /// <summary>Signs a verification URL that <see cref="VerificationUrl.Resolve"/> has already checked for
+    /// <paramref name="region"/>.</summary>
+    internal static string Create(AwsCredentials credentials, string region, string audience, DateTimeOffset signedAt, Uri uri)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
         string url = uri.OriginalString;
 
         string host = uri.Authority;

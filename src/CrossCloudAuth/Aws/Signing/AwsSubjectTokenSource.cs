@@ -94,10 +94,11 @@ public sealed class AwsSubjectTokenSource : ISubjectTokenSource
     public async ValueTask<string> GetSubjectTokenAsync(CancellationToken cancellationToken = default)
     {
         string region = await ResolveRegionAsync(cancellationToken).ConfigureAwait(false);
+        Uri url;
         try
         {
-            // The URL is checked against the real region before any credentials are fetched, and again when signing.
-            _ = VerificationUrl.Resolve(_verificationUrl, region, _allowLoopback);
+            // The URL is checked against the real region before any credentials are fetched.
+            url = VerificationUrl.Resolve(_verificationUrl, region, _allowLoopback);
         }
         catch (ArgumentException error)
         {
@@ -105,7 +106,7 @@ public sealed class AwsSubjectTokenSource : ISubjectTokenSource
         }
 
         AwsCredentials credentials = await _credentials.GetAsync(cancellationToken).ConfigureAwait(false);
-        return AwsSubjectToken.Create(credentials, region, _audience, _timeProvider.GetUtcNow(), _verificationUrl, _allowLoopback);
+        return AwsSubjectToken.Create(credentials, region, _audience, _timeProvider.GetUtcNow(), url);
     }
 
     private async ValueTask<string> ResolveRegionAsync(CancellationToken cancellationToken)
