@@ -15,7 +15,7 @@ namespace CrossCloudAuth.Benchmarks;
 [MemoryDiagnoser]
 public class CacheHitBenchmarks
 {
-    private RefreshAheadCache<AccessToken> _cache = null!;
+    private RefreshAheadCache<AuthToken> _cache = null!;
     private Peers.InstantSource _source = null!;
     private ServiceAccountCredential _google = null!;
     private Peers.TokenEndpoint _googleEndpoint = null!;
@@ -26,7 +26,7 @@ public class CacheHitBenchmarks
     public void Setup()
     {
         _source = new Peers.InstantSource(TimeProvider.System, TimeSpan.FromHours(1));
-        _cache = new RefreshAheadCache<AccessToken>(_source, Peers.OneProcess);
+        _cache = new RefreshAheadCache<AuthToken>(_source, Peers.OneProcess);
         _ = _cache.GetAsync().AsTask().GetAwaiter().GetResult();
 
         (_google, _googleEndpoint) = Peers.CreateGoogleCredential();
@@ -51,9 +51,9 @@ public class CacheHitBenchmarks
     }
 
     [Benchmark]
-    public AccessToken CrossCloudAuth_RefreshAheadCache()
+    public AuthToken CrossCloudAuth_RefreshAheadCache()
     {
-        ValueTask<AccessToken> hit = _cache.GetAsync();
+        ValueTask<AuthToken> hit = _cache.GetAsync();
         return hit.IsCompletedSuccessfully ? hit.Result : hit.AsTask().GetAwaiter().GetResult();
     }
 
@@ -67,5 +67,5 @@ public class CacheHitBenchmarks
     public ImmutableCredentials AwsSdk_RefreshingCredentials_GetCredentialsAsync() => _aws.GetCredentialsAsync().GetAwaiter().GetResult();
 
     [Benchmark]
-    public AccessToken LockBasedCache() => _locking.GetAsync().Result;
+    public AuthToken LockBasedCache() => _locking.GetAsync().Result;
 }

@@ -18,7 +18,7 @@ public class CacheHitThroughputBenchmarks
 {
     private const int TotalHits = 1 << 21;
 
-    private RefreshAheadCache<AccessToken> _cache = null!;
+    private RefreshAheadCache<AuthToken> _cache = null!;
     private Peers.LockingCache _locking = null!;
     private ThreadGang _gang = null!;
 
@@ -31,7 +31,7 @@ public class CacheHitThroughputBenchmarks
     public void Setup()
     {
         Peers.InstantSource source = new(TimeProvider.System, TimeSpan.FromHours(1));
-        _cache = new RefreshAheadCache<AccessToken>(source, Peers.OneProcess);
+        _cache = new RefreshAheadCache<AuthToken>(source, Peers.OneProcess);
         _ = _cache.GetAsync().AsTask().GetAwaiter().GetResult();
         _locking = new Peers.LockingCache(source, TimeProvider.System);
         _ = _locking.GetAsync().Result;
@@ -51,7 +51,7 @@ public class CacheHitThroughputBenchmarks
         int hits = 0;
         for (int i = 0; i < count; i++)
         {
-            ValueTask<AccessToken> hit = cache.GetAsync();
+            ValueTask<AuthToken> hit = cache.GetAsync();
             if (hit.IsCompletedSuccessfully && hit.Result is not null)
             {
                 hits++;

@@ -27,7 +27,7 @@ public class ColdExchangeBenchmarks
     {
         using HttpClient httpClient = new(_handler, disposeHandler: false);
         using GoogleFederatedCredential credential = GoogleBenchmarkSetup.Ours(httpClient);
-        AccessToken token = await credential.GetAsync();
+        AuthToken token = await credential.GetAsync();
         return token.Token;
     }
 }

@@ -84,17 +84,17 @@ internal static class Peers
     /// <summary>The cache most applications write by hand: a lock around a clock check, refreshing under the lock
     /// when the token is within <c>margin</c> of its expiry. Counts the callers that waited for the upstream: the one
     /// refreshing and those that found the lock held by it.</summary>
-    internal sealed class LockingCache(ICredentialProvider<AccessToken> source, TimeProvider time, TimeSpan? margin = null)
+    internal sealed class LockingCache(ICredentialProvider<AuthToken> source, TimeProvider time, TimeSpan? margin = null)
     {
         private readonly Lock _gate = new();
         private readonly TimeSpan _margin = margin ?? TimeSpan.FromMinutes(5);
-        private AccessToken? _token;
+        private AuthToken? _token;
         private volatile bool _refreshing;
         private long _waitedOnRefresh;
 
         public long WaitedOnRefresh => Volatile.Read(ref _waitedOnRefresh);
 
-        public ValueTask<AccessToken> GetAsync()
+        public ValueTask<AuthToken> GetAsync()
         {
             if (!_gate.TryEnter())
             {
@@ -116,7 +116,7 @@ internal static class Peers
                     _refreshing = false;
                 }
 
-                return new ValueTask<AccessToken>(_token);
+                return new ValueTask<AuthToken>(_token);
             }
             finally
             {
@@ -126,7 +126,7 @@ internal static class Peers
     }
 
     /// <summary>A source that answers at once with a token of the given lifetime and counts its calls.</summary>
-    internal sealed class InstantSource(TimeProvider time, TimeSpan lifetime) : ICredentialProvider<AccessToken>
+    internal sealed class InstantSource(TimeProvider time, TimeSpan lifetime) : ICredentialProvider<AuthToken>
     {
         private int _calls;
 
@@ -134,10 +134,10 @@ internal static class Peers
 
         public int Calls => Volatile.Read(ref _calls);
 
-        public ValueTask<AccessToken> GetAsync(CancellationToken cancellationToken = default)
+        public ValueTask<AuthToken> GetAsync(CancellationToken cancellationToken = default)
         {
             int call = Interlocked.Increment(ref _calls);
-            return ValueTask.FromResult(new AccessToken($"token-{call}", time.GetUtcNow() + lifetime));
+            return ValueTask.FromResult(new AuthToken($"token-{call}", time.GetUtcNow() + lifetime));
         }
     }
 }

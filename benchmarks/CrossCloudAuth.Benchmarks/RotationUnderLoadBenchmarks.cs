@@ -28,7 +28,7 @@ public class RotationUnderLoadBenchmarks
     private static readonly TimeSpan ReadDuration = TimeSpan.FromSeconds(2);
 
     private SlowSource _source = null!;
-    private RefreshAheadCache<AccessToken> _cache = null!;
+    private RefreshAheadCache<AuthToken> _cache = null!;
     private Peers.LockingCache _locking = null!;
     private ThreadGang _gang = null!;
     private Reader[] _readers = null!;
@@ -43,9 +43,9 @@ public class RotationUnderLoadBenchmarks
     public void Setup()
     {
         _source = new SlowSource(Lifetime, UpstreamLatency);
-        _cache = new RefreshAheadCache<AccessToken>(_source, Peers.OneProcess);
+        _cache = new RefreshAheadCache<AuthToken>(_source, Peers.OneProcess);
         _locking = new Peers.LockingCache(_source, TimeProvider.System, margin: Lifetime / 4);
-        AccessToken first = Cache == RefreshAhead ? _cache.GetAsync().AsTask().GetAwaiter().GetResult() : _locking.GetAsync().Result;
+        AuthToken first = Cache == RefreshAhead ? _cache.GetAsync().AsTask().GetAwaiter().GetResult() : _locking.GetAsync().Result;
         _primingCalls = _source.Calls;
         _gang = new ThreadGang(Environment.ProcessorCount);
         _readers = Enumerable.Range(0, _gang.Threads).Select(_ => new Reader()).ToArray();
@@ -130,7 +130,7 @@ public class RotationUnderLoadBenchmarks
     {
         bool ours = Cache == RefreshAhead;
         long end = Stopwatch.GetTimestamp() + durationTicks;
-        AccessToken? last = null;
+        AuthToken? last = null;
         int calls = 0;
         while (true)
         {
@@ -140,9 +140,9 @@ public class RotationUnderLoadBenchmarks
                 return calls;
             }
 
-            ValueTask<AccessToken> call = ours ? _cache.GetAsync() : _locking.GetAsync();
+            ValueTask<AuthToken> call = ours ? _cache.GetAsync() : _locking.GetAsync();
             bool waited = !call.IsCompletedSuccessfully;
-            AccessToken token = waited ? call.AsTask().GetAwaiter().GetResult() : call.Result;
+            AuthToken token = waited ? call.AsTask().GetAwaiter().GetResult() : call.Result;
             long after = Stopwatch.GetTimestamp();
             calls++;
             if (record)
@@ -172,7 +172,7 @@ public class RotationUnderLoadBenchmarks
     }
 
     /// <summary>An upstream that takes <paramref name="latency"/> to issue a token living <paramref name="lifetime"/>.</summary>
-    private sealed class SlowSource(TimeSpan lifetime, TimeSpan latency) : ICredentialProvider<AccessToken>
+    private sealed class SlowSource(TimeSpan lifetime, TimeSpan latency) : ICredentialProvider<AuthToken>
     {
         private int _calls;
 
@@ -184,7 +184,7 @@ public class RotationUnderLoadBenchmarks
 
         public TimeSpan SlowestCall => Stopwatch.GetElapsedTime(0, Volatile.Read(ref _slowestTicks));
 
-        public async ValueTask<AccessToken> GetAsync(CancellationToken cancellationToken = default)
+        public async ValueTask<AuthToken> GetAsync(CancellationToken cancellationToken = default)
         {
             int call = Interlocked.Increment(ref _calls);
             long started = Stopwatch.GetTimestamp();
@@ -195,7 +195,7 @@ public class RotationUnderLoadBenchmarks
             {
             }
 
-            return new AccessToken($"token-{call}", TimeProvider.System.GetUtcNow() + lifetime);
+            return new AuthToken($"token-{call}", TimeProvider.System.GetUtcNow() + lifetime);
         }
     }
 

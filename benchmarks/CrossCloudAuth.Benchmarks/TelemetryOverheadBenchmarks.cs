@@ -15,7 +15,7 @@ namespace CrossCloudAuth.Benchmarks;
 [MemoryDiagnoser]
 public class TelemetryOverheadBenchmarks
 {
-    private RefreshAheadCache<AccessToken> _cache = null!;
+    private RefreshAheadCache<AuthToken> _cache = null!;
     private MeterListener? _meters;
     private ActivityListener? _activities;
 
@@ -48,7 +48,7 @@ public class TelemetryOverheadBenchmarks
             ActivitySource.AddActivityListener(_activities);
         }
 
-        _cache = new RefreshAheadCache<AccessToken>(new Peers.InstantSource(TimeProvider.System, TimeSpan.FromHours(1)), Peers.OneProcess);
+        _cache = new RefreshAheadCache<AuthToken>(new Peers.InstantSource(TimeProvider.System, TimeSpan.FromHours(1)), Peers.OneProcess);
         _ = _cache.GetAsync().AsTask().GetAwaiter().GetResult();
     }
 
@@ -61,9 +61,9 @@ public class TelemetryOverheadBenchmarks
     }
 
     [Benchmark]
-    public AccessToken CacheHit()
+    public AuthToken CacheHit()
     {
-        ValueTask<AccessToken> hit = _cache.GetAsync();
+        ValueTask<AuthToken> hit = _cache.GetAsync();
         return hit.IsCompletedSuccessfully ? hit.Result : hit.AsTask().GetAwaiter().GetResult();
     }
 }

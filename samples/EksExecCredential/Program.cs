@@ -51,7 +51,7 @@ try
         StsEndpoint = world?.Cloud.AwsStsEndpoint,
     }, environment);
 
-    AccessToken token = await provider.GetAsync();
+    AuthToken token = await provider.GetAsync();
     var execCredential = new JsonObject
     {
         ["kind"] = "ExecCredential",

@@ -67,7 +67,7 @@ try
     }
 
     GoogleFederatedCredential credential = provider.GetRequiredService<GoogleFederatedCredential>();
-    AccessToken token = await credential.GetAsync();
+    AuthToken token = await credential.GetAsync();
     Console.WriteLine($"as {credential.ServiceAccountEmail ?? "the federated identity"}; token expires {token.ExpiresOn:u}");
     return 0;
 }

@@ -53,7 +53,7 @@ public sealed class FlowContext : IDisposable
     /// <param name="credential">The token provider.</param>
     /// <param name="baseAddress">The API's base URL.</param>
     /// <returns>The client, disposed with the context.</returns>
-    public HttpClient GoogleApi(ICredentialProvider<AccessToken> credential, Uri baseAddress) =>
+    public HttpClient GoogleApi(ICredentialProvider<AuthToken> credential, Uri baseAddress) =>
         Own(new HttpClient(new GoogleBearerTokenHandler(credential, new GoogleBearerTokenHandlerOptions { AllowHttpToLoopback = Settings.AllowNonStandardEndpoints })
         {
             InnerHandler = new TracingHandler(Trace) { InnerHandler = new SocketsHttpHandler() },

@@ -123,10 +123,10 @@ public static class Flows
 
         if (s.EksCluster is { } cluster)
         {
-            var eks = c.Own(new RefreshAheadCache<AccessToken>(
+            var eks = c.Own(new RefreshAheadCache<AuthToken>(
                 new EksTokenProvider(targetRole, new EksTokenProviderOptions { ClusterName = cluster, Region = s.Region, StsEndpoint = s.AwsStsEndpoint }, env),
-                logger: c.LoggerFactory?.CreateLogger<RefreshAheadCache<AccessToken>>()));
-            AccessToken token = await eks.GetAsync(c.CancellationToken);
+                logger: c.LoggerFactory?.CreateLogger<RefreshAheadCache<AuthToken>>()));
+            AuthToken token = await eks.GetAsync(c.CancellationToken);
             lines.Add($"EKS bearer token for cluster '{cluster}': k8s-aws-v1.… ({token.Token.Length} chars), expires {Time(token.ExpiresOn)}");
 
             // What the cluster's authenticator does with it: replay the presigned GetCallerIdentity.

@@ -162,7 +162,7 @@ public static class QuickstartRunner
 
     private static string Describe(Exception error) => error switch
     {
-        AuthenticationFailedException a => $"{a.GetType().Name} (ErrorCode {a.ErrorCode ?? "-"}, HTTP {(a.StatusCode is { } s ? (int)s : 0)}{(a.IsTransient ? ", transient" : string.Empty)}): {a.Message}",
+        CredentialRequestFailedException a => $"{a.GetType().Name} (ErrorCode {a.ErrorCode ?? "-"}, HTTP {(a.StatusCode is { } s ? (int)s : 0)}{(a.IsTransient ? ", transient" : string.Empty)}): {a.Message}",
         CrossCloudAuthException c => $"{c.GetType().Name}: {c.Message}",
         AmazonServiceException a => $"AWS {a.ErrorCode} ({(int)a.StatusCode}): {a.Message}",
         _ => $"{error.GetType().Name}: {error.Message}",

@@ -19,8 +19,8 @@ public interface ICredentialProvider<TCredential>
     /// <param name="cancellationToken">Cancels this caller's wait. A cache never lets one caller's
     /// cancellation cancel a refresh that other callers share.</param>
     /// <returns>The credential.</returns>
-    /// <exception cref="CredentialUnavailableException">The credential this hop needs does not exist here.</exception>
+    /// <exception cref="CredentialSourceUnavailableException">The credential this hop needs does not exist here.</exception>
     /// <exception cref="CredentialConfigurationException">The hop's configuration is invalid.</exception>
-    /// <exception cref="AuthenticationFailedException">The upstream service rejected the request or failed.</exception>
+    /// <exception cref="CredentialRequestFailedException">The upstream service rejected the request or failed.</exception>
     ValueTask<TCredential> GetAsync(CancellationToken cancellationToken = default);
 }

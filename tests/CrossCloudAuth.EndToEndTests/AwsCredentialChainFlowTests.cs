@@ -20,9 +20,9 @@ public sealed class AwsCredentialChainFlowTests
         await using EmulatedWorld world = await EmulatedWorld.StartAsync();
         using AwsCredentialChain target = AwsCredentialChain.FromWebIdentity(options: new AwsCredentialChainOptions { Environment = world.EksPod })
             .AssumeRole(World.TargetRoleArn, o => o.RoleSessionName = "xactarget");
-        RefreshAheadCache<AccessToken> eks = target.EksToken(World.TargetCluster, o => o.StsEndpoint = world.Cloud.AwsStsEndpoint);
+        RefreshAheadCache<AuthToken> eks = target.EksToken(World.TargetCluster, o => o.StsEndpoint = world.Cloud.AwsStsEndpoint);
 
-        AccessToken token = await eks.GetAsync();
+        AuthToken token = await eks.GetAsync();
         for (int i = 0; i < Reads; i++)
         {
             Assert.Same(token, await eks.GetAsync());
@@ -46,7 +46,7 @@ public sealed class AwsCredentialChainFlowTests
             .AssumeRole(World.TargetRoleArn, o => o.RoleSessionName = "xactarget");
         GoogleFederatedCredential google = target.GoogleCredentialFromConfiguration(configuration, o => o.AllowNonStandardEndpoints = true);
 
-        AccessToken token = await google.GetAsync();
+        AuthToken token = await google.GetAsync();
         for (int i = 0; i < Reads; i++)
         {
             Assert.Same(token, await google.GetAsync());

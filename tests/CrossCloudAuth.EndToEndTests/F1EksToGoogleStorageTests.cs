@@ -25,7 +25,7 @@ public sealed class F1EksToGoogleStorageTests
     {
         await using EmulatedWorld world = await EmulatedWorld.StartAsync(new WorldOptions { OidcAllowedAudience = "https://iam.googleapis.com/some/other/provider" });
 
-        var error = await Run.FailingFlowAsync<AuthenticationFailedException>(world, Flows.F1Async);
+        var error = await Run.FailingFlowAsync<CredentialRequestFailedException>(world, Flows.F1Async);
 
         Assert.Equal("invalid_grant", error.ErrorCode);
         Assert.Contains("audience", error.Message, StringComparison.OrdinalIgnoreCase);
@@ -37,7 +37,7 @@ public sealed class F1EksToGoogleStorageTests
     {
         await using EmulatedWorld world = await EmulatedWorld.StartAsync(new WorldOptions { OidcCondition = "attribute.namespace == 'production'" });
 
-        var error = await Run.FailingFlowAsync<AuthenticationFailedException>(world, Flows.F1Async);
+        var error = await Run.FailingFlowAsync<CredentialRequestFailedException>(world, Flows.F1Async);
 
         Assert.Equal("unauthorized_client", error.ErrorCode);
         Assert.Contains("condition", error.Message, StringComparison.OrdinalIgnoreCase);
@@ -49,7 +49,7 @@ public sealed class F1EksToGoogleStorageTests
     {
         await using EmulatedWorld world = await EmulatedWorld.StartAsync(new WorldOptions { BindF1 = false });
 
-        var error = await Run.FailingFlowAsync<AuthenticationFailedException>(world, Flows.F1Async);
+        var error = await Run.FailingFlowAsync<CredentialRequestFailedException>(world, Flows.F1Async);
 
         Assert.Equal("PERMISSION_DENIED", error.ErrorCode);
         Assert.Contains("roles/iam.workloadIdentityUser", error.Message, StringComparison.Ordinal);
@@ -65,7 +65,7 @@ public sealed class F1EksToGoogleStorageTests
         string expired = world.Issuer.MintServiceAccountToken("ci-namespace", "ci-serviceaccount", lifetime: TimeSpan.FromHours(1), issuedAt: DateTimeOffset.UtcNow.AddHours(-3));
         await world.WriteEksPodTokenAsync(expired);
 
-        var error = await Run.FailingFlowAsync<AuthenticationFailedException>(world, Flows.F1Async);
+        var error = await Run.FailingFlowAsync<CredentialRequestFailedException>(world, Flows.F1Async);
 
         Assert.Equal("invalid_grant", error.ErrorCode);
         Errors.AssertActionable(error, "google-sts", expired);
@@ -78,7 +78,7 @@ public sealed class F1EksToGoogleStorageTests
         string tampered = OidcIssuer.Tamper(await File.ReadAllTextAsync(world.EksPodTokenFile));
         await world.WriteEksPodTokenAsync(tampered);
 
-        var error = await Run.FailingFlowAsync<AuthenticationFailedException>(world, Flows.F1Async);
+        var error = await Run.FailingFlowAsync<CredentialRequestFailedException>(world, Flows.F1Async);
 
         Assert.Equal("invalid_grant", error.ErrorCode);
         Errors.AssertActionable(error, "google-sts", tampered);
@@ -91,7 +91,7 @@ public sealed class F1EksToGoogleStorageTests
         string forged = world.Issuer.MintWithUntrustedKey("ci-namespace", "ci-serviceaccount");
         await world.WriteEksPodTokenAsync(forged);
 
-        var error = await Run.FailingFlowAsync<AuthenticationFailedException>(world, Flows.F1Async);
+        var error = await Run.FailingFlowAsync<CredentialRequestFailedException>(world, Flows.F1Async);
 
         Assert.Equal("invalid_grant", error.ErrorCode);
         Errors.AssertActionable(error, "google-sts", forged);
@@ -104,7 +104,7 @@ public sealed class F1EksToGoogleStorageTests
         string early = world.Issuer.MintServiceAccountToken("ci-namespace", "ci-serviceaccount", issuedAt: DateTimeOffset.UtcNow.AddHours(1));
         await world.WriteEksPodTokenAsync(early);
 
-        var error = await Run.FailingFlowAsync<AuthenticationFailedException>(world, Flows.F1Async);
+        var error = await Run.FailingFlowAsync<CredentialRequestFailedException>(world, Flows.F1Async);
 
         Assert.Equal("invalid_grant", error.ErrorCode);
         Errors.AssertActionable(error, "google-sts", early);
@@ -118,7 +118,7 @@ public sealed class F1EksToGoogleStorageTests
 
         var error = await Run.FailingFlowAsync<CrossCloudAuthException>(world, Flows.F1Async);
 
-        Assert.IsType<CredentialUnavailableException>(error);
+        Assert.IsType<CredentialSourceUnavailableException>(error);
         Errors.AssertActionable(error, "file:");
         Assert.Contains(world.EksPodTokenFile, error.Message, StringComparison.Ordinal);
     }

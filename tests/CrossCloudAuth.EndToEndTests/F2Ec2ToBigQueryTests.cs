@@ -30,7 +30,7 @@ public sealed class F2Ec2ToBigQueryTests
     {
         await using EmulatedWorld world = await EmulatedWorld.StartAsync(new WorldOptions { Ec2Condition = "attribute.aws_role.endsWith('/some-other-role')" });
 
-        var error = await Run.FailingFlowAsync<AuthenticationFailedException>(world, Flows.F2Async);
+        var error = await Run.FailingFlowAsync<CredentialRequestFailedException>(world, Flows.F2Async);
 
         Assert.Equal("unauthorized_client", error.ErrorCode);
         Errors.AssertActionable(error, "google-sts");
@@ -41,7 +41,7 @@ public sealed class F2Ec2ToBigQueryTests
     {
         await using EmulatedWorld world = await EmulatedWorld.StartAsync(new WorldOptions { BindF2 = false });
 
-        var error = await Run.FailingFlowAsync<AuthenticationFailedException>(world, Flows.F2Async);
+        var error = await Run.FailingFlowAsync<CredentialRequestFailedException>(world, Flows.F2Async);
 
         Assert.Equal("PERMISSION_DENIED", error.ErrorCode);
         Assert.Contains("roles/iam.workloadIdentityUser", error.Message, StringComparison.Ordinal);
@@ -57,7 +57,7 @@ public sealed class F2Ec2ToBigQueryTests
         AwsCredentials keys = await instance.GetAsync();
         using GoogleFederatedCredential credential = await AwsSubjectCredentials.BuildAsync(configuration, instance, world.Ec2Instance, tamperSignature: true);
 
-        var error = await Assert.ThrowsAsync<AuthenticationFailedException>(async () => await credential.GetAccessTokenAsync(["https://www.googleapis.com/auth/bigquery"]));
+        var error = await Assert.ThrowsAsync<CredentialRequestFailedException>(async () => await credential.GetAccessTokenAsync(["https://www.googleapis.com/auth/bigquery"]));
 
         Assert.Equal("invalid_grant", error.ErrorCode);
         Errors.AssertActionable(error, "google-sts", keys.SecretAccessKey, keys.SessionToken!);
@@ -71,7 +71,7 @@ public sealed class F2Ec2ToBigQueryTests
         AwsCredentials keys = await instance.GetAsync();
         using GoogleFederatedCredential credential = await AwsSubjectCredentials.BuildAsync(configuration, instance, world.Ec2Instance, signerClock: new SkewedTimeProvider(TimeSpan.FromMinutes(20)));
 
-        var error = await Assert.ThrowsAsync<AuthenticationFailedException>(async () => await credential.GetAccessTokenAsync(["https://www.googleapis.com/auth/bigquery"]));
+        var error = await Assert.ThrowsAsync<CredentialRequestFailedException>(async () => await credential.GetAccessTokenAsync(["https://www.googleapis.com/auth/bigquery"]));
 
         Assert.Equal("invalid_grant", error.ErrorCode);
         Errors.AssertActionable(error, "google-sts", keys.SecretAccessKey, keys.SessionToken!);

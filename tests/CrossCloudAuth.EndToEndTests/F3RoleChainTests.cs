@@ -26,7 +26,7 @@ public sealed class F3RoleChainTests
     {
         await using EmulatedWorld world = await EmulatedWorld.StartAsync(new WorldOptions { TargetRoleTrusts = "arn:aws:iam::111111111111:role/some-other-role" });
 
-        var error = await Run.FailingFlowAsync<AuthenticationFailedException>(world, Flows.F3Async);
+        var error = await Run.FailingFlowAsync<CredentialRequestFailedException>(world, Flows.F3Async);
 
         Assert.Equal("AccessDenied", error.ErrorCode);
         Errors.AssertActionable(error, $"aws-sts:AssumeRole({World.TargetRoleArn})", await File.ReadAllTextAsync(world.EksPodTokenFile));
@@ -37,7 +37,7 @@ public sealed class F3RoleChainTests
     {
         await using EmulatedWorld world = await EmulatedWorld.StartAsync(new WorldOptions { CiRoleSubject = "system:serviceaccount:ci-namespace:deployer" });
 
-        var error = await Run.FailingFlowAsync<AuthenticationFailedException>(world, Flows.F3Async);
+        var error = await Run.FailingFlowAsync<CredentialRequestFailedException>(world, Flows.F3Async);
 
         Assert.Equal("AccessDenied", error.ErrorCode);
         Errors.AssertActionable(error, $"aws-sts:AssumeRoleWithWebIdentity({World.CiRoleArn})", await File.ReadAllTextAsync(world.EksPodTokenFile));
@@ -50,7 +50,7 @@ public sealed class F3RoleChainTests
         string expired = world.Issuer.MintServiceAccountToken("ci-namespace", "ci-serviceaccount", lifetime: TimeSpan.FromHours(1), issuedAt: DateTimeOffset.UtcNow.AddHours(-3));
         await world.WriteEksPodTokenAsync(expired);
 
-        var error = await Run.FailingFlowAsync<AuthenticationFailedException>(world, Flows.F3Async);
+        var error = await Run.FailingFlowAsync<CredentialRequestFailedException>(world, Flows.F3Async);
 
         Assert.Contains(error.ErrorCode, new[] { "ExpiredTokenException", "InvalidIdentityToken" });
         Errors.AssertActionable(error, $"aws-sts:AssumeRoleWithWebIdentity({World.CiRoleArn})", expired);

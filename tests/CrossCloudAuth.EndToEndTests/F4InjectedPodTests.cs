@@ -27,7 +27,7 @@ public sealed class F4InjectedPodTests
         string token = world.Issuer.MintServiceAccountToken("default", "my-s3-reader-ksa", audience: "vault");
         await world.WriteInjectedPodTokenAsync(token);
 
-        var error = await Run.FailingFlowAsync<AuthenticationFailedException>(world, Flows.F4Async);
+        var error = await Run.FailingFlowAsync<CredentialRequestFailedException>(world, Flows.F4Async);
 
         Assert.Equal("InvalidIdentityToken", error.ErrorCode);
         Errors.AssertActionable(error, Hop, token);
@@ -38,7 +38,7 @@ public sealed class F4InjectedPodTests
     {
         await using EmulatedWorld world = await EmulatedWorld.StartAsync(new WorldOptions { PodRoleSubject = "system:serviceaccount:default:someone-else" });
 
-        var error = await Run.FailingFlowAsync<AuthenticationFailedException>(world, Flows.F4Async);
+        var error = await Run.FailingFlowAsync<CredentialRequestFailedException>(world, Flows.F4Async);
 
         Assert.Equal("AccessDenied", error.ErrorCode);
         Errors.AssertActionable(error, Hop, await File.ReadAllTextAsync(world.InjectedPodTokenFile));
@@ -51,7 +51,7 @@ public sealed class F4InjectedPodTests
         string expired = world.Issuer.MintServiceAccountToken("default", "my-s3-reader-ksa", lifetime: TimeSpan.FromHours(1), issuedAt: DateTimeOffset.UtcNow.AddHours(-3));
         await world.WriteInjectedPodTokenAsync(expired);
 
-        var error = await Run.FailingFlowAsync<AuthenticationFailedException>(world, Flows.F4Async);
+        var error = await Run.FailingFlowAsync<CredentialRequestFailedException>(world, Flows.F4Async);
 
         Assert.Contains(error.ErrorCode, new[] { "ExpiredTokenException", "InvalidIdentityToken" });
         Errors.AssertActionable(error, Hop, expired);
@@ -64,7 +64,7 @@ public sealed class F4InjectedPodTests
         string tampered = OidcIssuer.Tamper(await File.ReadAllTextAsync(world.InjectedPodTokenFile));
         await world.WriteInjectedPodTokenAsync(tampered);
 
-        var error = await Run.FailingFlowAsync<AuthenticationFailedException>(world, Flows.F4Async);
+        var error = await Run.FailingFlowAsync<CredentialRequestFailedException>(world, Flows.F4Async);
 
         Assert.Equal("InvalidIdentityToken", error.ErrorCode);
         Errors.AssertActionable(error, Hop, tampered);
@@ -77,7 +77,7 @@ public sealed class F4InjectedPodTests
         string early = world.Issuer.MintServiceAccountToken("default", "my-s3-reader-ksa", issuedAt: DateTimeOffset.UtcNow.AddHours(1));
         await world.WriteInjectedPodTokenAsync(early);
 
-        var error = await Run.FailingFlowAsync<AuthenticationFailedException>(world, Flows.F4Async);
+        var error = await Run.FailingFlowAsync<CredentialRequestFailedException>(world, Flows.F4Async);
 
         Assert.Equal("InvalidIdentityToken", error.ErrorCode);
         Errors.AssertActionable(error, Hop, early);
@@ -89,7 +89,7 @@ public sealed class F4InjectedPodTests
         var bare = new SandboxEnvironment("bare-pod", new Dictionary<string, string>(), null);
         var source = new WebIdentityCredentialSource(environment: bare);
 
-        var error = await Assert.ThrowsAsync<CredentialUnavailableException>(async () => await source.GetAsync());
+        var error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(async () => await source.GetAsync());
 
         Assert.Contains("AWS_ROLE_ARN", error.Message, StringComparison.Ordinal);
         Assert.StartsWith($"[{error.HopName}]", error.Message, StringComparison.Ordinal);

@@ -29,7 +29,7 @@ public sealed class F5RoleChainToGoogleTests
     {
         await using EmulatedWorld world = await EmulatedWorld.StartAsync(new WorldOptions { BindF5 = false });
 
-        var error = await Run.FailingFlowAsync<AuthenticationFailedException>(world, Flows.F5Async);
+        var error = await Run.FailingFlowAsync<CredentialRequestFailedException>(world, Flows.F5Async);
 
         Assert.Equal("PERMISSION_DENIED", error.ErrorCode);
         Assert.Contains("principalSet://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/aws-test/attribute.aws_role/", error.Message, StringComparison.Ordinal);
@@ -41,7 +41,7 @@ public sealed class F5RoleChainToGoogleTests
     {
         await using EmulatedWorld world = await EmulatedWorld.StartAsync(new WorldOptions { TargetCondition = "attribute.aws_role.endsWith('/release-role')" });
 
-        var error = await Run.FailingFlowAsync<AuthenticationFailedException>(world, Flows.F5Async);
+        var error = await Run.FailingFlowAsync<CredentialRequestFailedException>(world, Flows.F5Async);
 
         Assert.Equal("unauthorized_client", error.ErrorCode);
         Errors.AssertActionable(error, "google-sts", await File.ReadAllTextAsync(world.EksPodTokenFile));
@@ -55,7 +55,7 @@ public sealed class F5RoleChainToGoogleTests
         AwsCredentials keys = await chain.GetAsync();
         using GoogleFederatedCredential credential = await AwsSubjectCredentials.BuildAsync(configuration, chain, world.EksPod, tamperSignature: true);
 
-        var error = await Assert.ThrowsAsync<AuthenticationFailedException>(async () => await credential.GetAsync());
+        var error = await Assert.ThrowsAsync<CredentialRequestFailedException>(async () => await credential.GetAsync());
 
         Assert.Equal("invalid_grant", error.ErrorCode);
         Errors.AssertActionable(error, "google-sts", keys.SecretAccessKey, keys.SessionToken!);
@@ -69,7 +69,7 @@ public sealed class F5RoleChainToGoogleTests
         AwsCredentials keys = await chain.GetAsync();
         using GoogleFederatedCredential credential = await AwsSubjectCredentials.BuildAsync(configuration, chain, world.EksPod, signerClock: new SkewedTimeProvider(TimeSpan.FromMinutes(-20)));
 
-        var error = await Assert.ThrowsAsync<AuthenticationFailedException>(async () => await credential.GetAsync());
+        var error = await Assert.ThrowsAsync<CredentialRequestFailedException>(async () => await credential.GetAsync());
 
         Assert.Equal("invalid_grant", error.ErrorCode);
         Errors.AssertActionable(error, "google-sts", keys.SecretAccessKey, keys.SessionToken!);

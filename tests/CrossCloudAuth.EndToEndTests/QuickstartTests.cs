@@ -45,7 +45,7 @@ public sealed class QuickstartTests
         int exitCode = await QuickstartRunner.RunFlowsAsync(world.Settings, output, TestContext.Timeout);
 
         Assert.Equal(1, exitCode);
-        Assert.Contains("✗ F1 failed: AuthenticationFailedException (ErrorCode PERMISSION_DENIED", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("✗ F1 failed: CredentialRequestFailedException (ErrorCode PERMISSION_DENIED", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("FAILED: F1", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("✓ F5 cold end-to-end", output.ToString(), StringComparison.Ordinal);
         Errors.AssertNoSecrets(output.ToString(), await File.ReadAllTextAsync(world.EksPodTokenFile));

@@ -5,7 +5,7 @@ public sealed class AccessTokenTests
     [Fact]
     public void ToString_Always_ShowsTypeAndExpiryButNeverTheToken()
     {
-        AccessToken token = new("ya29.a0-very-secret", new DateTimeOffset(2026, 11, 23, 13, 0, 0, TimeSpan.Zero));
+        AuthToken token = new("ya29.a0-very-secret", new DateTimeOffset(2026, 11, 23, 13, 0, 0, TimeSpan.Zero));
 
         string text = token.ToString();
 
@@ -17,6 +17,6 @@ public sealed class AccessTokenTests
     [Fact]
     public void Constructor_EmptyToken_Throws()
     {
-        Assert.ThrowsAny<ArgumentException>(() => new AccessToken("", DateTimeOffset.MaxValue));
+        Assert.ThrowsAny<ArgumentException>(() => new AuthToken("", DateTimeOffset.MaxValue));
     }
 }

@@ -13,7 +13,7 @@ internal static class CachedFailure
 {
     /// <summary>Turns what a refresh caught into the failure the cache records: the library's own exceptions as they
     /// are, anything else (a custom source's exception, a bug) wrapped in a transient
-    /// <see cref="AuthenticationFailedException"/> that names the hop and keeps the original as its inner exception.</summary>
+    /// <see cref="CredentialRequestFailedException"/> that names the hop and keeps the original as its inner exception.</summary>
     /// <param name="error">What the refresh caught.</param>
     /// <param name="hopName">The hop whose refresh failed.</param>
     /// <returns>The failure to record.</returns>
@@ -24,7 +24,7 @@ internal static class CachedFailure
 
         // The type, never the message: a custom source's message is not known to be free of secrets. Transient,
         // because the cache retries it after the backoff anyway.
-        _ => new AuthenticationFailedException(
+        _ => new CredentialRequestFailedException(
             hopName,
             $"The credential source failed with {error.GetType().FullName}; the cache retries it after a backoff. See the inner exception, and fix the source or the service it calls.",
             isTransient: true,
@@ -37,16 +37,16 @@ internal static class CachedFailure
     /// <returns>A new exception, never thrown before.</returns>
     public static Exception ForCaller(Exception recorded) => recorded switch
     {
-        AuthenticationFailedException failed => new AuthenticationFailedException(
+        CredentialRequestFailedException failed => new CredentialRequestFailedException(
             failed.HopName, MessageOf(failed), failed.StatusCode, failed.ErrorCode, failed.IsTransient, failed),
-        CredentialUnavailableException unavailable => new CredentialUnavailableException(
+        CredentialSourceUnavailableException unavailable => new CredentialSourceUnavailableException(
             unavailable.HopName, MessageOf(unavailable), unavailable),
         CredentialConfigurationException configuration => new CredentialConfigurationException(
             configuration.HopName, MessageOf(configuration), configuration),
         ObjectDisposedException disposed => new ObjectDisposedException(disposed.Message, disposed.InnerException),
 
         // Normalize lets nothing else through; should it ever, still never rethrow the recorded object.
-        CrossCloudAuthException other => new AuthenticationFailedException(other.HopName, MessageOf(other), innerException: other),
+        CrossCloudAuthException other => new CredentialRequestFailedException(other.HopName, MessageOf(other), innerException: other),
         _ => new InvalidOperationException(recorded.GetType().FullName, recorded),
     };
 

@@ -99,7 +99,7 @@ public sealed partial class RefreshAheadCache<TCredential>
                 Timeout.InfiniteTimeSpan);
 
             TCredential credential = await _source.GetAsync(cancellation.Token).ConfigureAwait(false)
-                ?? throw new AuthenticationFailedException(HopName, "The credential source returned no credential (null). Fix the source: it must return a credential or throw.", isTransient: true);
+                ?? throw new CredentialRequestFailedException(HopName, "The credential source returned no credential (null). Fix the source: it must return a credential or throw.", isTransient: true);
             DateTimeOffset now = _timeProvider.GetUtcNow();
             entry = _schedule.CreateEntry(credential, now, HopName, first: Volatile.Read(ref _published) == 0);
         }
@@ -129,7 +129,7 @@ public sealed partial class RefreshAheadCache<TCredential>
             return;
         }
 
-        SettleFailed(attempt, error ?? new AuthenticationFailedException(HopName, "The credential could not be published.", isTransient: true));
+        SettleFailed(attempt, error ?? new CredentialRequestFailedException(HopName, "The credential could not be published.", isTransient: true));
     }
 
     /// <summary>Gives up on a refresh that has not completed by its deadline: it counts as a failed refresh.</summary>
@@ -153,7 +153,7 @@ public sealed partial class RefreshAheadCache<TCredential>
             // A cancellation callback of the source threw; the refresh is abandoned all the same.
         }
 
-        SettleFailed(attempt, new AuthenticationFailedException(
+        SettleFailed(attempt, new CredentialRequestFailedException(
             HopName,
             string.Create(
                 System.Globalization.CultureInfo.InvariantCulture,

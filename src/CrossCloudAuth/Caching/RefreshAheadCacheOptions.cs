@@ -44,7 +44,7 @@ public sealed class RefreshAheadCacheOptions
     public TimeSpan RetryBackoffMaximum { get; set; } = RefreshAheadDefaults.RetryBackoffMaximum;
 
     /// <summary>Gets or sets how long one refresh may run. A refresh that has not completed by then counts as failed
-    /// (a transient <see cref="AuthenticationFailedException"/>): its waiters get that error, its upstream call is
+    /// (a transient <see cref="CredentialRequestFailedException"/>): its waiters get that error, its upstream call is
     /// canceled, a new refresh may start after the usual backoff, and its result, should it arrive later, is discarded.
     /// Default: 2 minutes. Greater than zero and at most one day.</summary>
     public TimeSpan RefreshTimeout { get; set; } = RefreshAheadDefaults.RefreshTimeout;

@@ -45,7 +45,7 @@ internal sealed class RefreshSchedule
         TimeSpan lifetime = expiresOn - now;
         if (lifetime <= TimeSpan.Zero)
         {
-            throw new AuthenticationFailedException(
+            throw new CredentialRequestFailedException(
                 hopName,
                 string.Create(
                     System.Globalization.CultureInfo.InvariantCulture,

@@ -16,7 +16,7 @@ namespace CrossCloudAuth.DependencyInjection;
 internal sealed class AwsIdentityRegistry(IServiceProvider services, IOptionsMonitor<AwsCredentialsOptions> options) : IDisposable
 {
     private readonly Dictionary<string, AwsIdentity> _identities = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, RefreshAheadCache<AccessToken>> _eksTokens = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RefreshAheadCache<AuthToken>> _eksTokens = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private bool _disposed;
 
@@ -37,13 +37,13 @@ internal sealed class AwsIdentityRegistry(IServiceProvider services, IOptionsMon
     }
 
     /// <summary>The cached EKS bearer tokens of a cluster, signed with the named AWS identity.</summary>
-    public RefreshAheadCache<AccessToken> GetEksToken(string clusterName, string awsName)
+    public RefreshAheadCache<AuthToken> GetEksToken(string clusterName, string awsName)
     {
         AwsIdentity aws = Get(awsName);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_eksTokens.TryGetValue(clusterName, out RefreshAheadCache<AccessToken>? existing))
+            if (_eksTokens.TryGetValue(clusterName, out RefreshAheadCache<AuthToken>? existing))
             {
                 return existing;
             }
@@ -52,7 +52,7 @@ internal sealed class AwsIdentityRegistry(IServiceProvider services, IOptionsMon
             TimeProvider time = services.GetService<TimeProvider>() ?? TimeProvider.System;
             ISystemEnvironment environment = services.GetService<ISystemEnvironment>() ?? SystemEnvironment.Instance;
             ILogger logger = services.GetService<ILoggerFactory>()?.CreateLogger("CrossCloudAuth.Caching.RefreshAheadCache") ?? NullLogger.Instance;
-            RefreshAheadCache<AccessToken> cache = new(new EksTokenProvider(aws.Provider, settings, environment, time), options.Get(awsName).Cache, time, logger);
+            RefreshAheadCache<AuthToken> cache = new(new EksTokenProvider(aws.Provider, settings, environment, time), options.Get(awsName).Cache, time, logger);
             _eksTokens.Add(clusterName, cache);
             return cache;
         }
@@ -68,7 +68,7 @@ internal sealed class AwsIdentityRegistry(IServiceProvider services, IOptionsMon
             }
 
             _disposed = true;
-            foreach (RefreshAheadCache<AccessToken> token in _eksTokens.Values)
+            foreach (RefreshAheadCache<AuthToken> token in _eksTokens.Values)
             {
                 token.Dispose();
             }

@@ -130,8 +130,8 @@ public static partial class CrossCloudAuthServiceCollectionExtensions
     /// <summary>
     /// Registers cached bearer tokens (<c>k8s-aws-v1.…</c>) for the Kubernetes API of an EKS cluster, signed with a
     /// registered AWS identity (registered by this call when it is not yet): a singleton
-    /// <see cref="RefreshAheadCache{TCredential}"/> of <see cref="AccessToken"/> keyed by the cluster name
-    /// (<c>GetRequiredKeyedService&lt;RefreshAheadCache&lt;AccessToken&gt;&gt;("my-cluster")</c>). Tokens are refreshed
+    /// <see cref="RefreshAheadCache{TCredential}"/> of <see cref="AuthToken"/> keyed by the cluster name
+    /// (<c>GetRequiredKeyedService&lt;RefreshAheadCache&lt;AuthToken&gt;&gt;("my-cluster")</c>). Tokens are refreshed
     /// ahead of their 15-minute validity.
     /// </summary>
     /// <param name="services">The service collection.</param>

@@ -22,7 +22,7 @@ public static partial class CrossCloudAuthServiceCollectionExtensions
     /// <c>GOOGLE_APPLICATION_CREDENTIALS</c> names (as <c>gcloud iam workload-identity-pools create-cred-config</c>
     /// writes it), with these singletons: <see cref="GoogleFederatedCredential"/> (access tokens, and ID tokens for any
     /// audience through <see cref="GoogleFederatedCredential.GetIdTokenAsync"/>), <see cref="ICredentialProvider{TCredential}"/>
-    /// of <see cref="AccessToken"/>, the Google.Apis.Auth <see cref="ICredential"/> (with the scopes and quota project, so
+    /// of <see cref="AuthToken"/>, the Google.Apis.Auth <see cref="ICredential"/> (with the scopes and quota project, so
     /// that Google Cloud client builders resolving it from the container work unchanged) and
     /// <see cref="GoogleApisCredential"/>; the transient <see cref="GoogleBearerTokenHandler"/> for
     /// <c>AddHttpClient(...).AddHttpMessageHandler&lt;GoogleBearerTokenHandler&gt;()</c>; and <see cref="CredentialHealth"/>.
@@ -116,7 +116,7 @@ public static partial class CrossCloudAuthServiceCollectionExtensions
         if (name.Length == 0)
         {
             services.TryAddSingleton(sp => Google(sp, name).Credential);
-            services.TryAddSingleton<ICredentialProvider<AccessToken>>(sp => Google(sp, name).Credential);
+            services.TryAddSingleton<ICredentialProvider<AuthToken>>(sp => Google(sp, name).Credential);
             services.TryAddSingleton(sp => Google(sp, name).ApisCredential);
             services.TryAddSingleton<ICredential>(sp => Google(sp, name).ApisCredential);
             services.TryAddTransient(sp => Google(sp, name).CreateHandler());
@@ -124,7 +124,7 @@ public static partial class CrossCloudAuthServiceCollectionExtensions
         else
         {
             services.TryAddKeyedSingleton(name, (sp, _) => Google(sp, name).Credential);
-            services.TryAddKeyedSingleton<ICredentialProvider<AccessToken>>(name, (sp, _) => Google(sp, name).Credential);
+            services.TryAddKeyedSingleton<ICredentialProvider<AuthToken>>(name, (sp, _) => Google(sp, name).Credential);
             services.TryAddKeyedSingleton(name, (sp, _) => Google(sp, name).ApisCredential);
             services.TryAddKeyedSingleton<ICredential>(name, (sp, _) => Google(sp, name).ApisCredential);
             services.TryAddKeyedTransient(name, (sp, _) => Google(sp, name).CreateHandler());

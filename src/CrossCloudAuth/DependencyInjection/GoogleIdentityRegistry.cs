@@ -102,7 +102,7 @@ internal sealed class GoogleIdentityRegistry(IServiceProvider services, IOptions
         else
         {
             string path = (NullIfBlank(settings.CredentialsFile) ?? NullIfBlank(environment.GetEnvironmentVariable(ExternalAccountConfiguration.CredentialsFileVariable)))
-                ?? throw new CredentialUnavailableException("google:configuration", $"{IdentityName.Describe(name)}: set GOOGLE_APPLICATION_CREDENTIALS or CredentialsFile to the external_account file that 'gcloud iam workload-identity-pools create-cred-config' writes.");
+                ?? throw new CredentialSourceUnavailableException("google:configuration", $"{IdentityName.Describe(name)}: set GOOGLE_APPLICATION_CREDENTIALS or CredentialsFile to the external_account file that 'gcloud iam workload-identity-pools create-cred-config' writes.");
 
             // The file is small and local; the registration API is synchronous, as dependency injection is.
             ExternalAccountConfiguration configuration = ExternalAccountConfiguration.LoadFileAsync(path, environment).GetAwaiter().GetResult();

@@ -53,7 +53,7 @@ public sealed partial class GoogleFederatedCredential
     /// <param name="environment">Reads the variable and the file; <see cref="SystemEnvironment.Instance"/> when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels reading the file.</param>
     /// <returns>The credential. Dispose it when done.</returns>
-    /// <exception cref="CredentialUnavailableException">The variable is unset or the file is missing.</exception>
+    /// <exception cref="CredentialSourceUnavailableException">The variable is unset or the file is missing.</exception>
     /// <exception cref="CredentialConfigurationException">The file or a setting is invalid.</exception>
     public static async Task<GoogleFederatedCredential> FromEnvironmentAsync(Action<GoogleFederatedCredentialOptions>? configure = null, ISystemEnvironment? environment = null, CancellationToken cancellationToken = default)
     {

@@ -3,7 +3,7 @@ using CrossCloudAuth.Caching;
 namespace CrossCloudAuth.Google;
 
 /// <content>Dropping a token a Google API rejected (HTTP 401) before it expires.</content>
-public sealed partial class GoogleFederatedCredential : IInvalidatableCredentialProvider<AccessToken>
+public sealed partial class GoogleFederatedCredential : IInvalidatableCredentialProvider<AuthToken>
 {
     /// <summary>Reports that a Google API rejected <paramref name="rejected"/> (an HTTP 401 for a token that has not
     /// expired: revoked, or the service account's keys or access changed), so that the next call fetches a new token.
@@ -19,7 +19,7 @@ public sealed partial class GoogleFederatedCredential : IInvalidatableCredential
     /// from STS stays cached as long as it is valid (the next token costs one IAM Credentials call). Compare-and-clear:
     /// a token that has already been replaced is left alone, so concurrent callers reporting the same token cause one
     /// refresh.</remarks>
-    public bool Invalidate(AccessToken rejected)
+    public bool Invalidate(AuthToken rejected)
     {
         ArgumentNullException.ThrowIfNull(rejected);
         if (Volatile.Read(ref _disposed) != 0)
@@ -27,14 +27,14 @@ public sealed partial class GoogleFederatedCredential : IInvalidatableCredential
             return false;
         }
 
-        foreach (RefreshAheadCache<AccessToken> cache in TokenCaches())
+        foreach (RefreshAheadCache<AuthToken> cache in TokenCaches())
         {
             switch (cache.TryInvalidate(rejected))
             {
-                case RefreshAheadCache<AccessToken>.InvalidationOutcome.Dropped:
+                case RefreshAheadCache<AuthToken>.InvalidationOutcome.Dropped:
                     return true;
-                case RefreshAheadCache<AccessToken>.InvalidationOutcome.TooRecent:
-                case RefreshAheadCache<AccessToken>.InvalidationOutcome.Disposed:
+                case RefreshAheadCache<AuthToken>.InvalidationOutcome.TooRecent:
+                case RefreshAheadCache<AuthToken>.InvalidationOutcome.Disposed:
                     return false;
             }
         }
@@ -43,10 +43,10 @@ public sealed partial class GoogleFederatedCredential : IInvalidatableCredential
     }
 
     /// <summary>The caches of tokens handed to callers (not the federated token behind impersonation).</summary>
-    private IEnumerable<RefreshAheadCache<AccessToken>> TokenCaches()
+    private IEnumerable<RefreshAheadCache<AuthToken>> TokenCaches()
     {
         yield return _default;
-        foreach (Lazy<RefreshAheadCache<AccessToken>> cache in _byScopes.Values.Concat(_idTokens.Values))
+        foreach (Lazy<RefreshAheadCache<AuthToken>> cache in _byScopes.Values.Concat(_idTokens.Values))
         {
             if (cache.IsValueCreated && !ReferenceEquals(cache.Value, _default))
             {

@@ -9,8 +9,8 @@ public sealed partial class GoogleFederatedCredential
     /// other scope set or ID token audience requested so far.</summary>
     internal IReadOnlyList<CredentialCacheStatus> GetStatuses()
     {
-        List<RefreshAheadCache<AccessToken>> caches = [_federated];
-        foreach (Lazy<RefreshAheadCache<AccessToken>> cache in _byScopes.Values.Concat(_idTokens.Values))
+        List<RefreshAheadCache<AuthToken>> caches = [_federated];
+        foreach (Lazy<RefreshAheadCache<AuthToken>> cache in _byScopes.Values.Concat(_idTokens.Values))
         {
             if (cache.IsValueCreated && !caches.Contains(cache.Value))
             {

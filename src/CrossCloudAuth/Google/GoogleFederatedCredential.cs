@@ -19,16 +19,16 @@ namespace CrossCloudAuth.Google;
 /// lifetime is bounded by the subject token's) and ID tokens are not available.</para>
 /// <para>This type is thread-safe. Dispose it to stop its caches and, if it created it, its HTTP client.</para>
 /// </remarks>
-public sealed partial class GoogleFederatedCredential : ICredentialProvider<AccessToken>, IDisposable
+public sealed partial class GoogleFederatedCredential : ICredentialProvider<AuthToken>, IDisposable
 {
     private const int MaxCachedVariants = 64;
 
-    private readonly RefreshAheadCache<AccessToken> _federated;
-    private readonly RefreshAheadCache<AccessToken> _default;
+    private readonly RefreshAheadCache<AuthToken> _federated;
+    private readonly RefreshAheadCache<AuthToken> _default;
     private readonly IamCredentialsClient? _iam;
     private readonly Settings _settings;
-    private readonly ConcurrentDictionary<string, Lazy<RefreshAheadCache<AccessToken>>> _byScopes = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Audience, bool IncludeEmail), Lazy<RefreshAheadCache<AccessToken>>> _idTokens = new();
+    private readonly ConcurrentDictionary<string, Lazy<RefreshAheadCache<AuthToken>>> _byScopes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Audience, bool IncludeEmail), Lazy<RefreshAheadCache<AuthToken>>> _idTokens = new();
     private readonly HttpClient? _ownedHttpClient;
     private readonly IDisposable? _ownedSource;
     private int _disposed;
@@ -55,7 +55,7 @@ public sealed partial class GoogleFederatedCredential : ICredentialProvider<Acce
             _default = _federated;
         }
 
-        _byScopes[ScopeKey(settings.Scopes)] = new Lazy<RefreshAheadCache<AccessToken>>(_default);
+        _byScopes[ScopeKey(settings.Scopes)] = new Lazy<RefreshAheadCache<AuthToken>>(_default);
     }
 
     /// <summary>Gets the name of the hop that produces the access token: <c>iam-credentials:generateAccessToken(EMAIL)</c>
@@ -83,11 +83,11 @@ public sealed partial class GoogleFederatedCredential : ICredentialProvider<Acce
     /// (no lock, no allocation), otherwise the result of the one shared refresh.</summary>
     /// <param name="cancellationToken">Ends this caller's wait; never cancels the shared refresh.</param>
     /// <returns>The access token.</returns>
-    /// <exception cref="CredentialUnavailableException">The subject token's source does not exist here.</exception>
+    /// <exception cref="CredentialSourceUnavailableException">The subject token's source does not exist here.</exception>
     /// <exception cref="CredentialConfigurationException">A setting is invalid.</exception>
-    /// <exception cref="AuthenticationFailedException">STS or IAM Credentials rejected the request; the message names the fix.</exception>
+    /// <exception cref="CredentialRequestFailedException">STS or IAM Credentials rejected the request; the message names the fix.</exception>
     /// <exception cref="ObjectDisposedException">The credential has been disposed.</exception>
-    public ValueTask<AccessToken> GetAsync(CancellationToken cancellationToken = default) => _default.GetAsync(cancellationToken);
+    public ValueTask<AuthToken> GetAsync(CancellationToken cancellationToken = default) => _default.GetAsync(cancellationToken);
 
     /// <summary>Gets an access token with other scopes than the configured ones; each scope set is cached separately
     /// (at most 64 different sets).</summary>
@@ -97,7 +97,7 @@ public sealed partial class GoogleFederatedCredential : ICredentialProvider<Acce
     /// <exception cref="ArgumentException"><paramref name="scopes"/> is empty.</exception>
     /// <exception cref="InvalidOperationException">More than 64 scope sets have been requested.</exception>
     /// <exception cref="CrossCloudAuthException">As for <see cref="GetAsync(CancellationToken)"/>.</exception>
-    public ValueTask<AccessToken> GetAccessTokenAsync(IEnumerable<string> scopes, CancellationToken cancellationToken = default)
+    public ValueTask<AuthToken> GetAccessTokenAsync(IEnumerable<string> scopes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scopes);
         string[] normalized = NormalizeScopes(scopes);
@@ -106,7 +106,7 @@ public sealed partial class GoogleFederatedCredential : ICredentialProvider<Acce
             throw new ArgumentException("At least one scope is required.", nameof(scopes));
         }
 
-        RefreshAheadCache<AccessToken> cache = GetOrAddCache(_byScopes, ScopeKey(normalized), () =>
+        RefreshAheadCache<AuthToken> cache = GetOrAddCache(_byScopes, ScopeKey(normalized), () =>
             _iam is null
                 ? NewCache(NewExchanger(normalized))
                 : NewCache(new ImpersonatedAccessTokenSource(_iam, _federated, normalized, _settings.TokenLifetime)));
@@ -122,7 +122,7 @@ public sealed partial class GoogleFederatedCredential : ICredentialProvider<Acce
     /// <exception cref="ArgumentException"><paramref name="audience"/> is null or empty.</exception>
     /// <exception cref="CredentialConfigurationException">No service account is impersonated: Google issues ID tokens only to service accounts.</exception>
     /// <exception cref="CrossCloudAuthException">As for <see cref="GetAsync(CancellationToken)"/>.</exception>
-    public ValueTask<AccessToken> GetIdTokenAsync(string audience, bool includeEmail = true, CancellationToken cancellationToken = default)
+    public ValueTask<AuthToken> GetIdTokenAsync(string audience, bool includeEmail = true, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(audience);
         if (_iam is null)
@@ -131,7 +131,7 @@ public sealed partial class GoogleFederatedCredential : ICredentialProvider<Acce
         }
 
         IamCredentialsClient iam = _iam;
-        RefreshAheadCache<AccessToken> cache = GetOrAddCache(_idTokens, (audience, includeEmail), () =>
+        RefreshAheadCache<AuthToken> cache = GetOrAddCache(_idTokens, (audience, includeEmail), () =>
             NewCache(new ImpersonatedIdTokenSource(iam, _federated, audience, includeEmail)));
         return cache.GetAsync(cancellationToken);
     }
@@ -148,7 +148,7 @@ public sealed partial class GoogleFederatedCredential : ICredentialProvider<Acce
             return;
         }
 
-        foreach (Lazy<RefreshAheadCache<AccessToken>> cache in _byScopes.Values.Concat(_idTokens.Values))
+        foreach (Lazy<RefreshAheadCache<AuthToken>> cache in _byScopes.Values.Concat(_idTokens.Values))
         {
             if (cache.IsValueCreated)
             {
@@ -167,11 +167,11 @@ public sealed partial class GoogleFederatedCredential : ICredentialProvider<Acce
 
     private static string ScopeKey(IEnumerable<string> scopes) => string.Join(' ', scopes.Order(StringComparer.Ordinal));
 
-    private RefreshAheadCache<AccessToken> GetOrAddCache<TKey>(ConcurrentDictionary<TKey, Lazy<RefreshAheadCache<AccessToken>>> caches, TKey key, Func<RefreshAheadCache<AccessToken>> create)
+    private RefreshAheadCache<AuthToken> GetOrAddCache<TKey>(ConcurrentDictionary<TKey, Lazy<RefreshAheadCache<AuthToken>>> caches, TKey key, Func<RefreshAheadCache<AuthToken>> create)
         where TKey : notnull
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (caches.TryGetValue(key, out Lazy<RefreshAheadCache<AccessToken>>? existing))
+        if (caches.TryGetValue(key, out Lazy<RefreshAheadCache<AuthToken>>? existing))
         {
             return existing.Value;
         }
@@ -181,7 +181,7 @@ public sealed partial class GoogleFederatedCredential : ICredentialProvider<Acce
             throw new InvalidOperationException($"More than {MaxCachedVariants} different scope sets or ID token audiences were requested from one credential; reuse a few fixed ones.");
         }
 
-        Lazy<RefreshAheadCache<AccessToken>> added = caches.GetOrAdd(key, _ => new Lazy<RefreshAheadCache<AccessToken>>(create, LazyThreadSafetyMode.ExecutionAndPublication));
+        Lazy<RefreshAheadCache<AuthToken>> added = caches.GetOrAdd(key, _ => new Lazy<RefreshAheadCache<AuthToken>>(create, LazyThreadSafetyMode.ExecutionAndPublication));
         return added.Value;
     }
 
@@ -199,6 +199,6 @@ public sealed partial class GoogleFederatedCredential : ICredentialProvider<Acce
         _settings.Retry,
         _settings.LoggerFactory?.CreateLogger<GoogleStsExchanger>());
 
-    private RefreshAheadCache<AccessToken> NewCache(ICredentialProvider<AccessToken> source) =>
-        new(source, _settings.CacheOptions, _settings.TimeProvider, _settings.LoggerFactory?.CreateLogger<RefreshAheadCache<AccessToken>>());
+    private RefreshAheadCache<AuthToken> NewCache(ICredentialProvider<AuthToken> source) =>
+        new(source, _settings.CacheOptions, _settings.TimeProvider, _settings.LoggerFactory?.CreateLogger<RefreshAheadCache<AuthToken>>());
 }

@@ -7,7 +7,7 @@ namespace CrossCloudAuth.Google;
 /// </summary>
 /// <remarks>Each audience is cached by the credential (the hit path neither locks nor allocates). The credential must
 /// impersonate a service account: Google issues ID tokens only to service accounts. This type is thread-safe.</remarks>
-public sealed class GoogleIdTokenProvider : IInvalidatableCredentialProvider<AccessToken>
+public sealed class GoogleIdTokenProvider : IInvalidatableCredentialProvider<AuthToken>
 {
     private readonly GoogleFederatedCredential _credential;
     private readonly bool _includeEmail;
@@ -39,14 +39,14 @@ public sealed class GoogleIdTokenProvider : IInvalidatableCredentialProvider<Acc
     /// <returns>The ID token, with its expiry.</returns>
     /// <exception cref="CredentialConfigurationException">The credential impersonates no service account.</exception>
     /// <exception cref="CrossCloudAuthException">No token could be obtained; the message names the hop and the fix.</exception>
-    public ValueTask<AccessToken> GetAsync(CancellationToken cancellationToken = default) =>
+    public ValueTask<AuthToken> GetAsync(CancellationToken cancellationToken = default) =>
         _credential.GetIdTokenAsync(Audience, _includeEmail, cancellationToken);
 
     /// <summary>Reports that a service rejected an ID token from this provider, so that the next call fetches a new
-    /// one (see <see cref="GoogleFederatedCredential.Invalidate(AccessToken)"/>).</summary>
+    /// one (see <see cref="GoogleFederatedCredential.Invalidate(AuthToken)"/>).</summary>
     /// <param name="rejected">The rejected ID token.</param>
     /// <returns><see langword="true"/> when the token is no longer served (retry once); <see langword="false"/> when
     /// it was fetched too recently to be dropped (do not retry).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="rejected"/> is <see langword="null"/>.</exception>
-    public bool Invalidate(AccessToken rejected) => _credential.Invalidate(rejected);
+    public bool Invalidate(AuthToken rejected) => _credential.Invalidate(rejected);
 }

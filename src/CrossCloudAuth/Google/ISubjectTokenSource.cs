@@ -19,8 +19,8 @@ public interface ISubjectTokenSource
     /// <summary>Produces a subject token.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The subject token, ready to send as <c>subject_token</c>.</returns>
-    /// <exception cref="CredentialUnavailableException">The token's source does not exist here.</exception>
+    /// <exception cref="CredentialSourceUnavailableException">The token's source does not exist here.</exception>
     /// <exception cref="CredentialConfigurationException">The source's configuration is invalid.</exception>
-    /// <exception cref="AuthenticationFailedException">An upstream service failed to supply the token.</exception>
+    /// <exception cref="CredentialRequestFailedException">An upstream service failed to supply the token.</exception>
     ValueTask<string> GetSubjectTokenAsync(CancellationToken cancellationToken = default);
 }

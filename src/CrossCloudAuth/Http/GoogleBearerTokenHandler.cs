@@ -26,7 +26,7 @@ public sealed class GoogleBearerTokenHandler : DelegatingHandler
 {
     private const string HopName = "http:bearer-token";
 
-    private readonly ICredentialProvider<AccessToken> _tokens;
+    private readonly ICredentialProvider<AuthToken> _tokens;
     private readonly string? _quotaProjectId;
     private readonly bool _allowHttpToLoopback;
 
@@ -36,7 +36,7 @@ public sealed class GoogleBearerTokenHandler : DelegatingHandler
     /// <param name="tokenProvider">Supplies access tokens. Not disposed by this handler.</param>
     /// <param name="options">Quota project and http policy; defaults when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="tokenProvider"/> is null.</exception>
-    public GoogleBearerTokenHandler(ICredentialProvider<AccessToken> tokenProvider, GoogleBearerTokenHandlerOptions? options = null)
+    public GoogleBearerTokenHandler(ICredentialProvider<AuthToken> tokenProvider, GoogleBearerTokenHandlerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(tokenProvider);
         _tokens = tokenProvider;
@@ -51,7 +51,7 @@ public sealed class GoogleBearerTokenHandler : DelegatingHandler
     {
         ArgumentNullException.ThrowIfNull(request);
         EnsureSafeTransport(request.RequestUri);
-        AccessToken token = await _tokens.GetAsync(cancellationToken).ConfigureAwait(false);
+        AuthToken token = await _tokens.GetAsync(cancellationToken).ConfigureAwait(false);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
         if (_quotaProjectId is not null && !request.Headers.Contains(GoogleDefaults.QuotaProjectHeader))
         {
@@ -60,14 +60,14 @@ public sealed class GoogleBearerTokenHandler : DelegatingHandler
 
         HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized
-            || _tokens is not IInvalidatableCredentialProvider<AccessToken> invalidatable
+            || _tokens is not IInvalidatableCredentialProvider<AuthToken> invalidatable
             || !IsReplayable(request.Content)
             || !invalidatable.Invalidate(token))
         {
             return response;
         }
 
-        AccessToken fresh;
+        AuthToken fresh;
         try
         {
             fresh = await _tokens.GetAsync(cancellationToken).ConfigureAwait(false);

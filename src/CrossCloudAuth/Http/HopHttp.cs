@@ -11,7 +11,7 @@ namespace CrossCloudAuth.Http;
 internal static class HopHttp
 {
     /// <summary>Sends a request and reads the whole response body, at most <paramref name="maxResponseBytes"/> bytes.</summary>
-    /// <exception cref="AuthenticationFailedException">The request failed in transport, broke off while its body was read, timed out, or the body was too large (transient except for the size).</exception>
+    /// <exception cref="CredentialRequestFailedException">The request failed in transport, broke off while its body was read, timed out, or the body was too large (transient except for the size).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     public static async Task<HopResponse> SendAsync(
         HttpClient httpClient,
@@ -39,7 +39,7 @@ internal static class HopHttp
         }
         catch (OperationCanceledException error) when (deadline.IsCancellationRequested)
         {
-            throw new AuthenticationFailedException(
+            throw new CredentialRequestFailedException(
                 hopName,
                 $"No answer from {Describe(request)} within {timeout.TotalSeconds:0.#} s. Check network access to the endpoint (proxy, firewall, VPC endpoints); the request may be retried.",
                 isTransient: true,
@@ -47,7 +47,7 @@ internal static class HopHttp
         }
         catch (HttpRequestException error)
         {
-            throw new AuthenticationFailedException(
+            throw new CredentialRequestFailedException(
                 hopName,
                 $"The request to {Describe(request)} failed before a response arrived ({error.HttpRequestError}): {error.Message} Check DNS, proxy and network access to the endpoint; the request may be retried.",
                 statusCode: error.StatusCode,
@@ -57,7 +57,7 @@ internal static class HopHttp
         catch (IOException error)
         {
             // The connection broke while the body was being read (reset, or closed before Content-Length bytes).
-            throw new AuthenticationFailedException(
+            throw new CredentialRequestFailedException(
                 hopName,
                 $"The response from {Describe(request)} broke off before its end ({error.GetType().Name}). Check proxies and load balancers between here and the endpoint; the request may be retried.",
                 isTransient: true,
@@ -65,7 +65,7 @@ internal static class HopHttp
         }
         catch (InvalidDataException error)
         {
-            throw new AuthenticationFailedException(
+            throw new CredentialRequestFailedException(
                 hopName,
                 $"The response from {Describe(request)} is larger than the {maxResponseBytes} bytes accepted; the endpoint is probably not the expected service.",
                 innerException: error);
@@ -80,7 +80,7 @@ internal static class HopHttp
     /// <summary>Whether an attempt of an HTTP hop is worth repeating.</summary>
     public static bool ShouldRetry(Outcome<HopResponse> outcome) => outcome.Exception switch
     {
-        AuthenticationFailedException failed => failed.IsTransient,
+        CredentialRequestFailedException failed => failed.IsTransient,
         null => !outcome.Result.IsSuccess && IsTransient(outcome.Result.StatusCode),
         _ => false,
     };

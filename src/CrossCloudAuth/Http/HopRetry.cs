@@ -88,7 +88,7 @@ internal static partial class HopRetry
 
     private static string Describe<T>(Outcome<T> outcome, Func<T, string> describeResult) => outcome.Exception switch
     {
-        AuthenticationFailedException failed => failed.StatusCode is { } status
+        CredentialRequestFailedException failed => failed.StatusCode is { } status
             ? $"HTTP {(int)status}{(failed.ErrorCode is null ? string.Empty : " " + failed.ErrorCode)}"
             : failed.ErrorCode ?? "transport failure",
         Exception other => other.GetType().Name,

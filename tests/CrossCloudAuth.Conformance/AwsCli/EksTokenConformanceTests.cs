@@ -89,7 +89,7 @@ public sealed class EksTokenConformanceTests(AwsCliEmulatorTests.Emulator emulat
     private static async Task<string> OurPresignedUrlAsync(AwsCredentials credentials, Uri? stsEndpoint = null) =>
         (await OurTokenAsync(credentials, stsEndpoint)).Url;
 
-    private static async Task<(string Url, AccessToken Token)> OurTokenAsync(AwsCredentials credentials, Uri? stsEndpoint = null)
+    private static async Task<(string Url, AuthToken Token)> OurTokenAsync(AwsCredentials credentials, Uri? stsEndpoint = null)
     {
         var provider = new EksTokenProvider(
             new StaticAwsCredentials(credentials),

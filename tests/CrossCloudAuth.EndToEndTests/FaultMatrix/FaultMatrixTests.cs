@@ -3,8 +3,8 @@ namespace CrossCloudAuth.EndToEndTests.FaultMatrix;
 /// <summary>
 /// Every hop × every server fault the emulator injects, with the outcome users get (docs/reliability.md, "Fault
 /// matrix"): <c>ok</c> (served; for <c>-once</c> faults a retry recovered), <c>auth-failed:transient</c> /
-/// <c>auth-failed:permanent</c> (<see cref="AuthenticationFailedException"/> and its <c>IsTransient</c>),
-/// <c>unavailable</c> (<see cref="CredentialUnavailableException"/>), optionally <c>@hop</c> when another hop is
+/// <c>auth-failed:permanent</c> (<see cref="CredentialRequestFailedException"/> and its <c>IsTransient</c>),
+/// <c>unavailable</c> (<see cref="CredentialSourceUnavailableException"/>), optionally <c>@hop</c> when another hop is
 /// named. Bounded by the hop's deadline on the fake clock, never by real time.
 /// </summary>
 public sealed class FaultMatrixTests

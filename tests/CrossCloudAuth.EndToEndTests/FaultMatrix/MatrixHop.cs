@@ -56,10 +56,10 @@ internal sealed class HopClient(Func<CancellationToken, Task<HopCredential>> get
         new(async ct => { AwsCredentials c = await cache.GetAsync(ct); return new HopCredential(c.AccessKeyId, c.ExpiresOn); }, cache.GetStatus, cache);
 
     public static HopClient For(GoogleFederatedCredential credential) =>
-        new(async ct => { AccessToken t = await credential.GetAsync(ct); return new HopCredential(t.Token, t.ExpiresOn); }, credential.GetStatus, credential);
+        new(async ct => { AuthToken t = await credential.GetAsync(ct); return new HopCredential(t.Token, t.ExpiresOn); }, credential.GetStatus, credential);
 
     public static HopClient ForIdToken(GoogleFederatedCredential credential) =>
-        new(async ct => { AccessToken t = await credential.GetIdTokenAsync("https://service.example", cancellationToken: ct); return new HopCredential(t.Token, t.ExpiresOn); }, null, credential);
+        new(async ct => { AuthToken t = await credential.GetIdTokenAsync("https://service.example", cancellationToken: ct); return new HopCredential(t.Token, t.ExpiresOn); }, null, credential);
 
     public static HopClient ForRegion(Ec2InstanceMetadataCredentialSource source) =>
         new(async ct => new HopCredential(await source.GetRegionAsync(ct), null), null, new NothingToDispose());

@@ -32,11 +32,11 @@ internal static class MatrixRun
             DateTimeOffset? expiresOn = await call;
             return (expiresOn is { } at && at <= world.LibraryClock.GetUtcNow() ? "ok:expired" : "ok", null);
         }
-        catch (AuthenticationFailedException error)
+        catch (CredentialRequestFailedException error)
         {
             return ("auth-failed:" + (error.IsTransient ? "transient" : "permanent"), error);
         }
-        catch (CredentialUnavailableException error)
+        catch (CredentialSourceUnavailableException error)
         {
             return ("unavailable", error);
         }

@@ -314,10 +314,10 @@ public sealed class SecretSweepTests
         using var sdk = new CachedAwsCredentials(chain);
         capture.AddObject(sdk);
         capture.AddObject(sdk.GetCredentials().AccessKey);
-        using var eks = new RefreshAheadCache<AccessToken>(
+        using var eks = new RefreshAheadCache<AuthToken>(
             new EksTokenProvider(chain, new EksTokenProviderOptions { ClusterName = World.TargetCluster, Region = "us-east-1", StsEndpoint = world.Settings.AwsStsEndpoint }, world.EksPod),
-            logger: capture.CreateLogger<RefreshAheadCache<AccessToken>>());
-        AccessToken eksToken = await eks.GetAsync();
+            logger: capture.CreateLogger<RefreshAheadCache<AuthToken>>());
+        AuthToken eksToken = await eks.GetAsync();
         secrets.Add("EKS bearer token", eksToken.Token, piecewise: true);
         capture.AddObject(eksToken);
         capture.AddObject(eks.GetStatus());

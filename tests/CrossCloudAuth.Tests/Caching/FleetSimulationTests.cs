@@ -115,7 +115,7 @@ public sealed class FleetSimulationTests(ITestOutputHelper output)
                     perMinute[(int)(now / TimeSpan.TicksPerMinute)]++;
                     perProcess[process]++;
                     DateTimeOffset fetchedAt = Start.AddTicks(now);
-                    RefreshAheadCache<AccessToken>.Entry entry = schedule.CreateEntry(new AccessToken("t", fetchedAt + Lifetime), fetchedAt, "fleet", first);
+                    RefreshAheadCache<AuthToken>.Entry entry = schedule.CreateEntry(new AuthToken("t", fetchedAt + Lifetime), fetchedAt, "fleet", first);
                     first = false;
 
                     // The first read at or after refresh-at starts the refresh; the read that fetched does not count.

@@ -15,9 +15,9 @@ public sealed class RefreshAheadCacheDeadlineTests
     {
         FakeTimeProvider time = new(Start);
         ManualSource source = new();
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
 
-        Task<AccessToken> waiter = cache.GetAsync().AsTask();
+        Task<AuthToken> waiter = cache.GetAsync().AsTask();
         await source.WhenCalled(1).HangGuard();
         time.Advance(Deadline - TimeSpan.FromTicks(1));
         Assert.False(waiter.IsCompleted);
@@ -25,7 +25,7 @@ public sealed class RefreshAheadCacheDeadlineTests
 
         time.Advance(TimeSpan.FromTicks(1));
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => waiter).HangGuard();
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => waiter).HangGuard();
         Assert.True(error.IsTransient);
         Assert.Equal("test:manual", error.HopName);
         Assert.Contains("120 s", error.Message, StringComparison.Ordinal);
@@ -41,20 +41,20 @@ public sealed class RefreshAheadCacheDeadlineTests
     {
         FakeTimeProvider time = new(Start);
         ManualSource source = new();
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
-        Task<AccessToken> first = cache.GetAsync().AsTask();
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
+        Task<AuthToken> first = cache.GetAsync().AsTask();
         await source.WhenCalled(1).HangGuard();
         time.Advance(Deadline);
-        await Assert.ThrowsAsync<AuthenticationFailedException>(() => first).HangGuard();
+        await Assert.ThrowsAsync<CredentialRequestFailedException>(() => first).HangGuard();
 
         // Inside the backoff: the error at once, no new upstream call.
-        await Assert.ThrowsAsync<AuthenticationFailedException>(() => cache.GetAsync().AsTask());
+        await Assert.ThrowsAsync<CredentialRequestFailedException>(() => cache.GetAsync().AsTask());
         Assert.Equal(1, source.Calls);
 
         time.Advance(TimeSpan.FromSeconds(1));
-        Task<AccessToken> second = cache.GetAsync().AsTask();
+        Task<AuthToken> second = cache.GetAsync().AsTask();
         await source.WhenCalled(2).HangGuard();
-        _ = source.Answer(2, new AccessToken("token-2", time.GetUtcNow() + TimeSpan.FromHours(1)));
+        _ = source.Answer(2, new AuthToken("token-2", time.GetUtcNow() + TimeSpan.FromHours(1)));
 
         Assert.Equal("token-2", (await second.HangGuard()).Token);
         Assert.Equal(0, cache.GetStatus().ConsecutiveFailures);
@@ -66,19 +66,19 @@ public sealed class RefreshAheadCacheDeadlineTests
         FakeTimeProvider time = new(Start);
         ManualSource source = new();
         CapturingLogger logger = new();
-        using RefreshAheadCache<AccessToken> cache = Create(source, time, logger: logger);
-        Task<AccessToken> first = cache.GetAsync().AsTask();
+        using RefreshAheadCache<AuthToken> cache = Create(source, time, logger: logger);
+        Task<AuthToken> first = cache.GetAsync().AsTask();
         await source.WhenCalled(1).HangGuard();
         time.Advance(Deadline);
-        await Assert.ThrowsAsync<AuthenticationFailedException>(() => first).HangGuard();
+        await Assert.ThrowsAsync<CredentialRequestFailedException>(() => first).HangGuard();
         time.Advance(TimeSpan.FromSeconds(1));
-        Task<AccessToken> second = cache.GetAsync().AsTask();
+        Task<AuthToken> second = cache.GetAsync().AsTask();
         await source.WhenCalled(2).HangGuard();
-        _ = source.Answer(2, new AccessToken("token-2", time.GetUtcNow() + TimeSpan.FromHours(1)));
+        _ = source.Answer(2, new AuthToken("token-2", time.GetUtcNow() + TimeSpan.FromHours(1)));
         await second.HangGuard();
 
         // The first call finally answers, with a credential that would otherwise replace the newer one.
-        Task late = source.Answer(1, new AccessToken("token-late", time.GetUtcNow() + TimeSpan.FromHours(2)));
+        Task late = source.Answer(1, new AuthToken("token-late", time.GetUtcNow() + TimeSpan.FromHours(2)));
         await late.HangGuard();
         await logger.WhenLogged(4).HangGuard();
 
@@ -93,18 +93,18 @@ public sealed class RefreshAheadCacheDeadlineTests
         FakeTimeProvider time = new(Start);
         ManualSource source = new();
         CapturingLogger logger = new();
-        using RefreshAheadCache<AccessToken> cache = Create(source, time, logger: logger);
-        Task<AccessToken> first = cache.GetAsync().AsTask();
+        using RefreshAheadCache<AuthToken> cache = Create(source, time, logger: logger);
+        Task<AuthToken> first = cache.GetAsync().AsTask();
         await source.WhenCalled(1).HangGuard();
         time.Advance(Deadline);
-        await Assert.ThrowsAsync<AuthenticationFailedException>(() => first).HangGuard();
+        await Assert.ThrowsAsync<CredentialRequestFailedException>(() => first).HangGuard();
         time.Advance(TimeSpan.FromSeconds(1));
-        Task<AccessToken> second = cache.GetAsync().AsTask();
+        Task<AuthToken> second = cache.GetAsync().AsTask();
         await source.WhenCalled(2).HangGuard();
-        _ = source.Answer(2, new AccessToken("token-2", time.GetUtcNow() + TimeSpan.FromHours(1)));
+        _ = source.Answer(2, new AuthToken("token-2", time.GetUtcNow() + TimeSpan.FromHours(1)));
         await second.HangGuard();
 
-        await source.Fail(1, new CredentialUnavailableException("test:manual", "gone")).HangGuard();
+        await source.Fail(1, new CredentialSourceUnavailableException("test:manual", "gone")).HangGuard();
         CapturingLogger.LogEntry discarded = await logger.WhenLogged(4).HangGuard();
 
         Assert.Contains("failed: True", discarded.Message, StringComparison.Ordinal);
@@ -119,8 +119,8 @@ public sealed class RefreshAheadCacheDeadlineTests
     {
         FakeTimeProvider time = new(Start);
         ManualSource source = new();
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
-        Task<AccessToken> waiter = cache.GetAsync().AsTask();
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
+        Task<AuthToken> waiter = cache.GetAsync().AsTask();
         await source.WhenCalled(1).HangGuard();
         CancellationToken token = source.TokenOf(1);
         Assert.False(token.IsCancellationRequested);
@@ -128,7 +128,7 @@ public sealed class RefreshAheadCacheDeadlineTests
         time.Advance(Deadline);
 
         Assert.True(token.IsCancellationRequested);
-        await Assert.ThrowsAsync<AuthenticationFailedException>(() => waiter).HangGuard();
+        await Assert.ThrowsAsync<CredentialRequestFailedException>(() => waiter).HangGuard();
     }
 
     [Fact]
@@ -137,10 +137,10 @@ public sealed class RefreshAheadCacheDeadlineTests
         FakeTimeProvider time = new(Start);
         ManualSource source = new();
         RefreshAheadCacheOptions options = new() { RefreshTimeout = TimeSpan.FromSeconds(30) };
-        using RefreshAheadCache<AccessToken> cache = Create(source, time, options);
-        Task<AccessToken> initial = cache.GetAsync().AsTask();
+        using RefreshAheadCache<AuthToken> cache = Create(source, time, options);
+        Task<AuthToken> initial = cache.GetAsync().AsTask();
         await source.WhenCalled(1).HangGuard();
-        _ = source.Answer(1, new AccessToken("token-1", Start + TimeSpan.FromHours(1)));
+        _ = source.Answer(1, new AuthToken("token-1", Start + TimeSpan.FromHours(1)));
         await initial.HangGuard();
 
         time.SetUtcNow(OneHourRefreshAt);
@@ -155,7 +155,7 @@ public sealed class RefreshAheadCacheDeadlineTests
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal("token-1", cache.GetAsync().Result.Token);
         await source.WhenCalled(3).HangGuard();
-        _ = source.Answer(3, new AccessToken("token-3", time.GetUtcNow() + TimeSpan.FromHours(1)));
+        _ = source.Answer(3, new AuthToken("token-3", time.GetUtcNow() + TimeSpan.FromHours(1)));
         await cache.SettleAsync();
 
         Assert.Equal("token-3", cache.GetAsync().Result.Token);
@@ -166,8 +166,8 @@ public sealed class RefreshAheadCacheDeadlineTests
     {
         FakeTimeProvider time = new(Start);
         ManualSource source = new();
-        RefreshAheadCache<AccessToken> cache = Create(source, time);
-        Task<AccessToken> waiter = cache.GetAsync().AsTask();
+        RefreshAheadCache<AuthToken> cache = Create(source, time);
+        Task<AuthToken> waiter = cache.GetAsync().AsTask();
         await source.WhenCalled(1).HangGuard();
 
         cache.Dispose();
@@ -179,7 +179,7 @@ public sealed class RefreshAheadCacheDeadlineTests
     }
 
     /// <summary>A source whose every call waits until the test answers it, ignoring cancellation.</summary>
-    private sealed class ManualSource : ICredentialProvider<AccessToken>
+    private sealed class ManualSource : ICredentialProvider<AuthToken>
     {
         private readonly ConcurrentDictionary<int, Call> _calls = new();
         private int _count;
@@ -193,7 +193,7 @@ public sealed class RefreshAheadCacheDeadlineTests
         public CancellationToken TokenOf(int call) => CallOf(call).Token;
 
         /// <summary>Answers a call; the returned task completes once the cache has taken the answer.</summary>
-        public Task Answer(int call, AccessToken token)
+        public Task Answer(int call, AuthToken token)
         {
             Call c = CallOf(call);
             c.Answer.SetResult(token);
@@ -208,7 +208,7 @@ public sealed class RefreshAheadCacheDeadlineTests
             return c.Returned.Task;
         }
 
-        public async ValueTask<AccessToken> GetAsync(CancellationToken cancellationToken = default)
+        public async ValueTask<AuthToken> GetAsync(CancellationToken cancellationToken = default)
         {
             Call call = CallOf(Interlocked.Increment(ref _count));
             call.Token = cancellationToken;
@@ -229,7 +229,7 @@ public sealed class RefreshAheadCacheDeadlineTests
         {
             public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-            public TaskCompletionSource<AccessToken> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            public TaskCompletionSource<AuthToken> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
             public TaskCompletionSource Returned { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

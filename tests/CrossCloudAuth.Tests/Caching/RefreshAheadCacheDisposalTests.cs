@@ -12,19 +12,19 @@ public sealed class RefreshAheadCacheDisposalTests
     {
         FakeTimeProvider time = new(Start);
         TaskCompletionSource<CancellationToken> upstreamToken = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        DelegateCredentialSource<AccessToken> source = new(async (_, ct) =>
+        DelegateCredentialSource<AuthToken> source = new(async (_, ct) =>
         {
             upstreamToken.SetResult(ct);
             await Task.Delay(Timeout.InfiniteTimeSpan, time, ct);
             throw new InvalidOperationException("unreachable");
         });
-        RefreshAheadCache<AccessToken> cache = Create(source, time);
+        RefreshAheadCache<AuthToken> cache = Create(source, time);
 
-        Task<AccessToken>[] waiters = Enumerable.Range(0, 8).Select(_ => cache.GetAsync().AsTask()).ToArray();
+        Task<AuthToken>[] waiters = Enumerable.Range(0, 8).Select(_ => cache.GetAsync().AsTask()).ToArray();
         CancellationToken token = await upstreamToken.Task.HangGuard();
         cache.Dispose();
 
-        foreach (Task<AccessToken> waiter in waiters)
+        foreach (Task<AuthToken> waiter in waiters)
         {
             await Assert.ThrowsAsync<ObjectDisposedException>(() => waiter).HangGuard();
         }
@@ -38,16 +38,16 @@ public sealed class RefreshAheadCacheDisposalTests
     public async Task Dispose_SourceIgnoresCancellation_WaitersAreReleasedAtOnceAndTheLateResultIsDropped()
     {
         FakeTimeProvider time = new(Start);
-        TaskCompletionSource<AccessToken> never = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        DelegateCredentialSource<AccessToken> source = new((_, _) => new ValueTask<AccessToken>(never.Task));
-        RefreshAheadCache<AccessToken> cache = Create(source, time);
+        TaskCompletionSource<AuthToken> never = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        DelegateCredentialSource<AuthToken> source = new((_, _) => new ValueTask<AuthToken>(never.Task));
+        RefreshAheadCache<AuthToken> cache = Create(source, time);
 
-        Task<AccessToken> waiter = cache.GetAsync().AsTask();
+        Task<AuthToken> waiter = cache.GetAsync().AsTask();
         Task pending = Assert.IsAssignableFrom<Task>(cache.PendingRefresh);
         cache.Dispose();
         await Assert.ThrowsAsync<ObjectDisposedException>(() => waiter).HangGuard();
 
-        never.SetResult(new AccessToken("late", time.GetUtcNow() + TimeSpan.FromHours(1)));
+        never.SetResult(new AuthToken("late", time.GetUtcNow() + TimeSpan.FromHours(1)));
         await pending.ContinueWith(_ => { }, TaskScheduler.Default).HangGuard();
         Assert.Equal(CredentialCacheState.Empty, cache.GetStatus().State);
         Assert.Throws<ObjectDisposedException>(() => cache.GetAsync());
@@ -58,7 +58,7 @@ public sealed class RefreshAheadCacheDisposalTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
-        RefreshAheadCache<AccessToken> cache = Create(source, time);
+        RefreshAheadCache<AuthToken> cache = Create(source, time);
         await cache.GetAsync().AsTask().HangGuard();
 
         cache.Dispose();
@@ -75,7 +75,7 @@ public sealed class RefreshAheadCacheDisposalTests
     {
         FakeTimeProvider time = new(Start);
         DisposableSource source = new(time);
-        RefreshAheadCache<AccessToken> cache = Create(source, time);
+        RefreshAheadCache<AuthToken> cache = Create(source, time);
         await cache.GetAsync().AsTask().HangGuard();
 
         cache.Dispose();
@@ -83,14 +83,14 @@ public sealed class RefreshAheadCacheDisposalTests
         Assert.False(source.Disposed);
     }
 
-    private sealed class DisposableSource(TimeProvider time) : ICredentialProvider<AccessToken>, IDisposable
+    private sealed class DisposableSource(TimeProvider time) : ICredentialProvider<AuthToken>, IDisposable
     {
         public bool Disposed { get; private set; }
 
         public string HopName => "test:disposable";
 
-        public ValueTask<AccessToken> GetAsync(CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(new AccessToken("t", time.GetUtcNow() + TimeSpan.FromHours(1)));
+        public ValueTask<AuthToken> GetAsync(CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(new AuthToken("t", time.GetUtcNow() + TimeSpan.FromHours(1)));
 
         public void Dispose() => Disposed = true;
     }

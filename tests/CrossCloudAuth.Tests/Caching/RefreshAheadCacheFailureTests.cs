@@ -8,7 +8,7 @@ namespace CrossCloudAuth.Tests.Caching;
 
 public sealed class RefreshAheadCacheFailureTests
 {
-    private static AuthenticationFailedException Upstream(string what = "throttled") =>
+    private static CredentialRequestFailedException Upstream(string what = "throttled") =>
         new("test:gated", what, System.Net.HttpStatusCode.TooManyRequests, isTransient: true);
 
     [Fact]
@@ -16,7 +16,7 @@ public sealed class RefreshAheadCacheFailureTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
         await cache.GetAsync().AsTask().HangGuard();
 
         source.FailNext(Upstream());
@@ -29,7 +29,7 @@ public sealed class RefreshAheadCacheFailureTests
         for (int i = 0; i < 10; i++)
         {
             time.Advance(TimeSpan.FromMilliseconds(99));
-            ValueTask<AccessToken> hit = cache.GetAsync();
+            ValueTask<AuthToken> hit = cache.GetAsync();
             Assert.True(hit.IsCompletedSuccessfully);
             Assert.Equal("token-1", hit.Result.Token);
             Assert.Null(cache.PendingRefresh);
@@ -50,7 +50,7 @@ public sealed class RefreshAheadCacheFailureTests
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
         RefreshAheadCacheOptions options = new() { RetryBackoffInitial = TimeSpan.FromSeconds(1), RetryBackoffMaximum = TimeSpan.FromSeconds(4) };
-        using RefreshAheadCache<AccessToken> cache = Create(source, time, options);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time, options);
         await cache.GetAsync().AsTask().HangGuard();
         time.SetUtcNow(OneHourRefreshAt);
 
@@ -79,10 +79,10 @@ public sealed class RefreshAheadCacheFailureTests
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
         RefreshAheadCacheOptions options = new() { RetryBackoffInitial = TimeSpan.FromMinutes(30), RetryBackoffMaximum = TimeSpan.FromMinutes(30) };
-        using RefreshAheadCache<AccessToken> cache = Create(source, time, options);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time, options);
         await cache.GetAsync().AsTask().HangGuard();
 
-        AuthenticationFailedException error = Upstream();
+        CredentialRequestFailedException error = Upstream();
         source.FailNext(error);
         time.SetUtcNow(OneHourRefreshAt);
         _ = cache.GetAsync();
@@ -94,9 +94,9 @@ public sealed class RefreshAheadCacheFailureTests
         time.SetUtcNow(OneHourUsableUntil);
         for (int i = 0; i < 100; i++)
         {
-            ValueTask<AccessToken> call = cache.GetAsync();
+            ValueTask<AuthToken> call = cache.GetAsync();
             Assert.True(call.IsFaulted);
-            AssertCopyOf(error, await Assert.ThrowsAsync<AuthenticationFailedException>(() => call.AsTask()));
+            AssertCopyOf(error, await Assert.ThrowsAsync<CredentialRequestFailedException>(() => call.AsTask()));
         }
 
         Assert.Equal(2, source.Calls);
@@ -112,11 +112,11 @@ public sealed class RefreshAheadCacheFailureTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
-        AuthenticationFailedException error = Upstream();
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
+        CredentialRequestFailedException error = Upstream();
         source.FailNext(error);
 
-        AssertCopyOf(error, await Assert.ThrowsAsync<AuthenticationFailedException>(() => cache.GetAsync().AsTask()).HangGuard());
+        AssertCopyOf(error, await Assert.ThrowsAsync<CredentialRequestFailedException>(() => cache.GetAsync().AsTask()).HangGuard());
         for (int i = 0; i < 1000; i++)
         {
             Assert.True(cache.GetAsync().IsFaulted);
@@ -134,10 +134,10 @@ public sealed class RefreshAheadCacheFailureTests
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
         CapturingLogger logger = new();
-        using RefreshAheadCache<AccessToken> cache = Create(source, time, logger: logger);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time, logger: logger);
         await cache.GetAsync().AsTask().HangGuard();
 
-        AuthenticationFailedException error = Upstream();
+        CredentialRequestFailedException error = Upstream();
         source.FailNext(error);
         time.SetUtcNow(OneHourRefreshAt);
         _ = cache.GetAsync();
@@ -160,13 +160,13 @@ public sealed class RefreshAheadCacheFailureTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time, logger: new CapturingLogger { Throws = true });
+        using RefreshAheadCache<AuthToken> cache = Create(source, time, logger: new CapturingLogger { Throws = true });
 
         Assert.Equal("token-1", (await cache.GetAsync().AsTask().HangGuard()).Token);
 
         source.FailNext(Upstream());
         time.SetUtcNow(OneHourUsableUntil);
-        await Assert.ThrowsAsync<AuthenticationFailedException>(() => cache.GetAsync().AsTask()).HangGuard();
+        await Assert.ThrowsAsync<CredentialRequestFailedException>(() => cache.GetAsync().AsTask()).HangGuard();
         Assert.Null(cache.PendingRefresh);
     }
 
@@ -174,10 +174,10 @@ public sealed class RefreshAheadCacheFailureTests
     public async Task GetAsync_SourceReturnsNull_WaitersGetAClearError()
     {
         FakeTimeProvider time = new(Start);
-        DelegateCredentialSource<AccessToken> source = new((_, _) => ValueTask.FromResult<AccessToken>(null!));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        DelegateCredentialSource<AuthToken> source = new((_, _) => ValueTask.FromResult<AuthToken>(null!));
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => cache.GetAsync().AsTask()).HangGuard();
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => cache.GetAsync().AsTask()).HangGuard();
         Assert.Equal("test:delegate", error.HopName);
         Assert.Contains("null", error.Message, StringComparison.Ordinal);
     }
@@ -186,10 +186,10 @@ public sealed class RefreshAheadCacheFailureTests
     public async Task GetAsync_SourceThrowsSynchronously_WaitersGetTheError()
     {
         FakeTimeProvider time = new(Start);
-        DelegateCredentialSource<AccessToken> source = new((_, _) => throw new CredentialUnavailableException("test:delegate", "not here"));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        DelegateCredentialSource<AuthToken> source = new((_, _) => throw new CredentialSourceUnavailableException("test:delegate", "not here"));
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
 
-        await Assert.ThrowsAsync<CredentialUnavailableException>(() => cache.GetAsync().AsTask()).HangGuard();
+        await Assert.ThrowsAsync<CredentialSourceUnavailableException>(() => cache.GetAsync().AsTask()).HangGuard();
         Assert.Equal(1, cache.GetStatus().ConsecutiveFailures);
     }
 
@@ -198,17 +198,17 @@ public sealed class RefreshAheadCacheFailureTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
-        AuthenticationFailedException error = new("test:gated", "denied", System.Net.HttpStatusCode.Forbidden, "PERMISSION_DENIED", isTransient: false);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
+        CredentialRequestFailedException error = new("test:gated", "denied", System.Net.HttpStatusCode.Forbidden, "PERMISSION_DENIED", isTransient: false);
         source.FailNext(error);
 
-        AuthenticationFailedException first = await Assert.ThrowsAsync<AuthenticationFailedException>(() => cache.GetAsync().AsTask()).HangGuard();
+        CredentialRequestFailedException first = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => cache.GetAsync().AsTask()).HangGuard();
         int recordedLength = error.ToString().Length;
         HashSet<Exception> seen = new(ReferenceEqualityComparer.Instance) { first };
         List<int> lengths = [];
         for (int i = 0; i < 4000; i++)
         {
-            AuthenticationFailedException thrown = await Assert.ThrowsAsync<AuthenticationFailedException>(() => cache.GetAsync().AsTask());
+            CredentialRequestFailedException thrown = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => cache.GetAsync().AsTask());
             AssertCopyOf(error, thrown);
             Assert.True(seen.Add(thrown), "every caller gets an exception object of its own");
             lengths.Add(thrown.ToString().Length);
@@ -228,18 +228,18 @@ public sealed class RefreshAheadCacheFailureTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1), open: false);
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
-        AuthenticationFailedException error = Upstream();
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
+        CredentialRequestFailedException error = Upstream();
         source.FailNext(error);
 
-        Task<AccessToken>[] waiters = Enumerable.Range(0, 100).Select(_ => cache.GetAsync().AsTask()).ToArray();
+        Task<AuthToken>[] waiters = Enumerable.Range(0, 100).Select(_ => cache.GetAsync().AsTask()).ToArray();
         await source.WhenCallStarted(1).HangGuard();
         source.Open();
 
         HashSet<Exception> seen = new(ReferenceEqualityComparer.Instance);
-        foreach (Task<AccessToken> waiter in waiters)
+        foreach (Task<AuthToken> waiter in waiters)
         {
-            AuthenticationFailedException thrown = await Assert.ThrowsAsync<AuthenticationFailedException>(() => waiter).HangGuard();
+            CredentialRequestFailedException thrown = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => waiter).HangGuard();
             AssertCopyOf(error, thrown);
             Assert.True(seen.Add(thrown));
         }
@@ -253,13 +253,13 @@ public sealed class RefreshAheadCacheFailureTests
         FakeTimeProvider time = new(Start);
         Exception[] errors =
         [
-            new CredentialUnavailableException("test:delegate", "no token file"),
+            new CredentialSourceUnavailableException("test:delegate", "no token file"),
             new CredentialConfigurationException("test:delegate", "bad field"),
         ];
         foreach (Exception error in errors)
         {
-            DelegateCredentialSource<AccessToken> source = new((_, _) => throw error);
-            using RefreshAheadCache<AccessToken> cache = Create(source, time);
+            DelegateCredentialSource<AuthToken> source = new((_, _) => throw error);
+            using RefreshAheadCache<AuthToken> cache = Create(source, time);
 
             Exception waited = await Assert.ThrowsAnyAsync<CrossCloudAuthException>(() => cache.GetAsync().AsTask()).HangGuard();
             Exception cached = await Assert.ThrowsAnyAsync<CrossCloudAuthException>(() => cache.GetAsync().AsTask());
@@ -280,10 +280,10 @@ public sealed class RefreshAheadCacheFailureTests
     {
         FakeTimeProvider time = new(Start);
         InvalidOperationException foreign = new("secret-in-message");
-        DelegateCredentialSource<AccessToken> source = new((_, _) => throw foreign);
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        DelegateCredentialSource<AuthToken> source = new((_, _) => throw foreign);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
 
-        AuthenticationFailedException thrown = await Assert.ThrowsAsync<AuthenticationFailedException>(() => cache.GetAsync().AsTask()).HangGuard();
+        CredentialRequestFailedException thrown = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => cache.GetAsync().AsTask()).HangGuard();
 
         Assert.True(thrown.IsTransient);
         Assert.Equal("test:delegate", thrown.HopName);
@@ -293,7 +293,7 @@ public sealed class RefreshAheadCacheFailureTests
     }
 
     /// <summary>A caller's copy keeps everything callers test, and the recorded failure only as its inner exception.</summary>
-    private static void AssertCopyOf(AuthenticationFailedException recorded, AuthenticationFailedException copy)
+    private static void AssertCopyOf(CredentialRequestFailedException recorded, CredentialRequestFailedException copy)
     {
         Assert.NotSame(recorded, copy);
         Assert.Same(recorded, copy.InnerException);

@@ -14,13 +14,13 @@ public sealed class RefreshAheadCacheInvalidationTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
-        AccessToken rejected = await cache.GetAsync().AsTask().HangGuard();
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
+        AuthToken rejected = await cache.GetAsync().AsTask().HangGuard();
         time.Advance(OldEnough);
 
         bool dropped = cache.Invalidate(rejected);
         CredentialCacheState state = cache.GetStatus().State;
-        AccessToken next = await cache.GetAsync().AsTask().HangGuard();
+        AuthToken next = await cache.GetAsync().AsTask().HangGuard();
 
         Assert.True(dropped);
         Assert.Equal(CredentialCacheState.Expired, state);
@@ -34,15 +34,15 @@ public sealed class RefreshAheadCacheInvalidationTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
-        AccessToken first = await cache.GetAsync().AsTask().HangGuard();
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
+        AuthToken first = await cache.GetAsync().AsTask().HangGuard();
         time.Advance(OldEnough);
         Assert.True(cache.Invalidate(first));
-        AccessToken second = await cache.GetAsync().AsTask().HangGuard();
+        AuthToken second = await cache.GetAsync().AsTask().HangGuard();
         time.Advance(OldEnough);
 
         bool result = cache.Invalidate(first);
-        ValueTask<AccessToken> hit = cache.GetAsync();
+        ValueTask<AuthToken> hit = cache.GetAsync();
 
         Assert.True(result);
         Assert.True(hit.IsCompletedSuccessfully);
@@ -55,11 +55,11 @@ public sealed class RefreshAheadCacheInvalidationTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
-        AccessToken cached = await cache.GetAsync().AsTask().HangGuard();
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
+        AuthToken cached = await cache.GetAsync().AsTask().HangGuard();
         time.Advance(OldEnough);
 
-        cache.Invalidate(new AccessToken("someone-elses", cached.ExpiresOn));
+        cache.Invalidate(new AuthToken("someone-elses", cached.ExpiresOn));
 
         Assert.True(cache.GetAsync().IsCompletedSuccessfully);
         Assert.Equal(1, source.Calls);
@@ -72,20 +72,20 @@ public sealed class RefreshAheadCacheInvalidationTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
-        AccessToken rejected = await cache.GetAsync().AsTask().HangGuard();
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
+        AuthToken rejected = await cache.GetAsync().AsTask().HangGuard();
         time.Advance(OldEnough);
         source.Close();
 
         // Every caller got a 401 for the same token: each reports it, then asks for the next token.
-        Task<AccessToken>[] retries = Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
+        Task<AuthToken>[] retries = Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
         {
             Assert.True(cache.Invalidate(rejected));
             return await cache.GetAsync();
         })).ToArray();
         await source.WhenCallStarted(2).HangGuard();
         source.Open();
-        AccessToken[] tokens = await Task.WhenAll(retries).HangGuard();
+        AuthToken[] tokens = await Task.WhenAll(retries).HangGuard();
 
         Assert.Equal(2, source.Calls);
         Assert.All(tokens, t => Assert.Equal("token-2", t.Token));
@@ -96,7 +96,7 @@ public sealed class RefreshAheadCacheInvalidationTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
         await cache.GetAsync().AsTask().HangGuard();
         time.Advance(OldEnough);
 
@@ -104,7 +104,7 @@ public sealed class RefreshAheadCacheInvalidationTests
         int retried = 0;
         for (int i = 0; i < 1000; i++)
         {
-            AccessToken used = await cache.GetAsync().AsTask().HangGuard();
+            AuthToken used = await cache.GetAsync().AsTask().HangGuard();
             if (cache.Invalidate(used))
             {
                 retried++;
@@ -117,7 +117,7 @@ public sealed class RefreshAheadCacheInvalidationTests
 
         // Once the token is old enough, one more forced refresh is allowed.
         time.Advance(TimeSpan.FromSeconds(30));
-        AccessToken aged = await cache.GetAsync().AsTask().HangGuard();
+        AuthToken aged = await cache.GetAsync().AsTask().HangGuard();
         Assert.True(cache.Invalidate(aged));
         Assert.Equal("token-3", (await cache.GetAsync().AsTask().HangGuard()).Token);
     }
@@ -127,15 +127,15 @@ public sealed class RefreshAheadCacheInvalidationTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
-        AccessToken rejected = await cache.GetAsync().AsTask().HangGuard();
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
+        AuthToken rejected = await cache.GetAsync().AsTask().HangGuard();
         source.Close();
         time.SetUtcNow(OneHourRefreshAt);
         Assert.Same(rejected, await cache.GetAsync().AsTask().HangGuard()); // stale: starts the background refresh
         await source.WhenCallStarted(2).HangGuard();
 
         Assert.True(cache.Invalidate(rejected));
-        Task<AccessToken> waiting = cache.GetAsync().AsTask();
+        Task<AuthToken> waiting = cache.GetAsync().AsTask();
         Assert.False(waiting.IsCompleted);
         source.Open();
 
@@ -148,8 +148,8 @@ public sealed class RefreshAheadCacheInvalidationTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
-        RefreshAheadCache<AccessToken> cache = Create(source, time);
-        AccessToken token = await cache.GetAsync().AsTask().HangGuard();
+        RefreshAheadCache<AuthToken> cache = Create(source, time);
+        AuthToken token = await cache.GetAsync().AsTask().HangGuard();
         cache.Dispose();
 
         Assert.False(cache.Invalidate(token));

@@ -15,7 +15,7 @@ public sealed class RefreshAheadCacheLifetimeTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time, new RefreshAheadCacheOptions { SpreadFirstRefresh = false }, random: random);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time, new RefreshAheadCacheOptions { SpreadFirstRefresh = false }, random: random);
         await cache.GetAsync().AsTask().HangGuard();
 
         CredentialCacheStatus status = cache.GetStatus();
@@ -44,8 +44,8 @@ public sealed class RefreshAheadCacheLifetimeTests
         HashSet<DateTimeOffset> distinct = [];
         for (int i = 0; i < 10_000; i++)
         {
-            AccessToken token = new("t", Start + lifetime);
-            RefreshAheadCache<AccessToken>.Entry entry = schedule.CreateEntry(token, Start, "test:schedule");
+            AuthToken token = new("t", Start + lifetime);
+            RefreshAheadCache<AuthToken>.Entry entry = schedule.CreateEntry(token, Start, "test:schedule");
             TimeSpan actualLead = entry.UsableUntil - entry.RefreshAt;
             Assert.Equal(Start + usable, entry.UsableUntil);
             Assert.InRange(actualLead, lowest, highest);
@@ -61,9 +61,9 @@ public sealed class RefreshAheadCacheLifetimeTests
     {
         FakeTimeProvider time = new(Start);
         DateTimeOffset hint = Start + TimeSpan.FromMinutes(10);
-        DelegateCredentialSource<AccessToken> source = new((call, _) =>
-            ValueTask.FromResult(new AccessToken($"token-{call}", time.GetUtcNow() + TimeSpan.FromHours(1), refreshOn: call == 1 ? hint : null)));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        DelegateCredentialSource<AuthToken> source = new((call, _) =>
+            ValueTask.FromResult(new AuthToken($"token-{call}", time.GetUtcNow() + TimeSpan.FromHours(1), refreshOn: call == 1 ? hint : null)));
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
         await cache.GetAsync().AsTask().HangGuard();
         Assert.Equal(hint, cache.GetStatus().RefreshAt);
 
@@ -82,9 +82,9 @@ public sealed class RefreshAheadCacheLifetimeTests
     public async Task GetAsync_RefreshOnOutsideTheUsableLifetime_IsIgnored()
     {
         FakeTimeProvider time = new(Start);
-        DelegateCredentialSource<AccessToken> source = new((call, _) =>
-            ValueTask.FromResult(new AccessToken("t", Start + TimeSpan.FromHours(1), refreshOn: Start + TimeSpan.FromHours(2))));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        DelegateCredentialSource<AuthToken> source = new((call, _) =>
+            ValueTask.FromResult(new AuthToken("t", Start + TimeSpan.FromHours(1), refreshOn: Start + TimeSpan.FromHours(2))));
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
         await cache.GetAsync().AsTask().HangGuard();
 
         Assert.Equal(OneHourRefreshAt, cache.GetStatus().RefreshAt);
@@ -95,7 +95,7 @@ public sealed class RefreshAheadCacheLifetimeTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromSeconds(4));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time, new RefreshAheadCacheOptions { SpreadFirstRefresh = false }, random: 1);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time, new RefreshAheadCacheOptions { SpreadFirstRefresh = false }, random: 1);
         await cache.GetAsync().AsTask().HangGuard();
 
         // Skew capped at a quarter of the lifetime (1 s), lead capped at half the usable 3 s.
@@ -118,11 +118,11 @@ public sealed class RefreshAheadCacheLifetimeTests
     public async Task GetAsync_SourceReturnsAnAlreadyExpiredCredential_FailsAndDoesNotHotLoop()
     {
         FakeTimeProvider time = new(Start);
-        DelegateCredentialSource<AccessToken> source = new((call, _) =>
-            ValueTask.FromResult(new AccessToken("t", time.GetUtcNow() - TimeSpan.FromSeconds(1))));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        DelegateCredentialSource<AuthToken> source = new((call, _) =>
+            ValueTask.FromResult(new AuthToken("t", time.GetUtcNow() - TimeSpan.FromSeconds(1))));
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => cache.GetAsync().AsTask()).HangGuard();
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => cache.GetAsync().AsTask()).HangGuard();
         Assert.Contains("already expired", error.Message, StringComparison.Ordinal);
         Assert.Equal("test:delegate", error.HopName);
         for (int i = 0; i < 1000; i++)
@@ -164,7 +164,7 @@ public sealed class RefreshAheadCacheLifetimeTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromDays(200));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
         await cache.GetAsync().AsTask().HangGuard();
         DateTimeOffset refreshAt = cache.GetStatus().RefreshAt!.Value;
 
@@ -185,7 +185,7 @@ public sealed class RefreshAheadCacheLifetimeTests
         FakeTimeProvider clock = new(Start);
         NeverFiringTimeProvider time = new(clock);
         GatedCredentialSource source = new(clock, TimeSpan.FromHours(1));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
         await cache.GetAsync().AsTask().HangGuard();
         Assert.Equal(2, time.TimersCreated); // the stale timer, and the deadline of the refresh that fetched token-1
 
@@ -200,7 +200,7 @@ public sealed class RefreshAheadCacheLifetimeTests
         int calls = 0;
         while (cache.PendingRefresh is null && calls < ClockCheck.Interval)
         {
-            ValueTask<AccessToken> hit = cache.GetAsync();
+            ValueTask<AuthToken> hit = cache.GetAsync();
             Assert.True(hit.IsCompletedSuccessfully);
             Assert.Equal("token-1", hit.Result.Token);
             calls++;

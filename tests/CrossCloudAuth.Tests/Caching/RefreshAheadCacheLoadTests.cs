@@ -21,17 +21,17 @@ public sealed class RefreshAheadCacheLoadTests(ITestOutputHelper output)
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
         await cache.GetAsync().AsTask().HangGuard();
         source.Close();
         time.SetUtcNow(OneHourUsableUntil);
 
         // Every caller has called before the upstream call may answer: all of them find nothing usable.
-        Task<AccessToken>[] callers = new Task<AccessToken>[Stampede];
+        Task<AuthToken>[] callers = new Task<AuthToken>[Stampede];
         Parallel.For(0, Stampede, i => callers[i] = cache.GetAsync().AsTask());
         await source.WhenCallStarted(2).HangGuard();
         source.Open();
-        AccessToken[] tokens = await Task.WhenAll(callers).HangGuard();
+        AuthToken[] tokens = await Task.WhenAll(callers).HangGuard();
 
         Assert.Equal(2, source.Calls);
         Assert.All(tokens, token => Assert.Equal("token-2", token.Token));
@@ -42,7 +42,7 @@ public sealed class RefreshAheadCacheLoadTests(ITestOutputHelper output)
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
         await cache.GetAsync().AsTask().HangGuard();
         source.Close();
         time.SetUtcNow(OneHourRefreshAt);
@@ -50,7 +50,7 @@ public sealed class RefreshAheadCacheLoadTests(ITestOutputHelper output)
         int servedAtOnce = 0;
         Parallel.For(0, Stampede, _ =>
         {
-            ValueTask<AccessToken> hit = cache.GetAsync();
+            ValueTask<AuthToken> hit = cache.GetAsync();
             if (hit.IsCompletedSuccessfully && hit.Result.Token == "token-1")
             {
                 Interlocked.Increment(ref servedAtOnce);
@@ -73,7 +73,7 @@ public sealed class RefreshAheadCacheLoadTests(ITestOutputHelper output)
         FakeTimeProvider time = new(Start);
         FlakySource source = new(time, seed: 42);
         Random jitter = new(43);
-        using RefreshAheadCache<AccessToken> cache = new(source, options: null, time, logger: null, random: jitter.NextDouble);
+        using RefreshAheadCache<AuthToken> cache = new(source, options: null, time, logger: null, random: jitter.NextDouble);
         TimeSpan step = TimeSpan.FromSeconds(10);
         const int Readers = 4;
         const int ReadsPerReader = 8;
@@ -99,7 +99,7 @@ public sealed class RefreshAheadCacheLoadTests(ITestOutputHelper output)
                         {
                             _ = await cache.GetAsync();
                         }
-                        catch (AuthenticationFailedException)
+                        catch (CredentialRequestFailedException)
                         {
                             failed++;
                         }
@@ -137,7 +137,7 @@ public sealed class RefreshAheadCacheLoadTests(ITestOutputHelper output)
     /// Issues 15-minute tokens; fails 10 % of calls at random (seeded), and every call during an outage: 2 to 20
     /// minutes of outage starting every 2 to 4 hours.
     /// </summary>
-    private sealed class FlakySource : ICredentialProvider<AccessToken>
+    private sealed class FlakySource : ICredentialProvider<AuthToken>
     {
         private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(15);
         private readonly FakeTimeProvider _time;
@@ -168,7 +168,7 @@ public sealed class RefreshAheadCacheLoadTests(ITestOutputHelper output)
         public DateTimeOffset? NewestUsableUntil => _newestUsableUntil;
 
         // The cache runs one refresh at a time, so the calls never overlap.
-        public ValueTask<AccessToken> GetAsync(CancellationToken cancellationToken = default)
+        public ValueTask<AuthToken> GetAsync(CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _calls);
             DateTimeOffset now = _time.GetUtcNow();
@@ -180,16 +180,16 @@ public sealed class RefreshAheadCacheLoadTests(ITestOutputHelper output)
             if (now >= _outageStart)
             {
                 Interlocked.Increment(ref _outageCalls);
-                return ValueTask.FromException<AccessToken>(new AuthenticationFailedException(HopName, "unavailable", System.Net.HttpStatusCode.ServiceUnavailable, isTransient: true));
+                return ValueTask.FromException<AuthToken>(new CredentialRequestFailedException(HopName, "unavailable", System.Net.HttpStatusCode.ServiceUnavailable, isTransient: true));
             }
 
             if (_random.NextDouble() < 0.10)
             {
-                return ValueTask.FromException<AccessToken>(new AuthenticationFailedException(HopName, "throttled", System.Net.HttpStatusCode.TooManyRequests, isTransient: true));
+                return ValueTask.FromException<AuthToken>(new CredentialRequestFailedException(HopName, "throttled", System.Net.HttpStatusCode.TooManyRequests, isTransient: true));
             }
 
             int success = Interlocked.Increment(ref _successes);
-            AccessToken token = new($"token-{success}", now + Lifetime);
+            AuthToken token = new($"token-{success}", now + Lifetime);
             _newestUsableUntil = token.ExpiresOn - TimeSpan.FromMinutes(1);
             return ValueTask.FromResult(token);
         }

@@ -46,14 +46,14 @@ public sealed class RefreshAheadCacheOptionsTests
         FakeTimeProvider time = new(Start);
 
         ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(
-            () => new RefreshAheadCache<AccessToken>(new GatedCredentialSource(time, TimeSpan.FromHours(1)), options, time));
+            () => new RefreshAheadCache<AuthToken>(new GatedCredentialSource(time, TimeSpan.FromHours(1)), options, time));
         Assert.Equal(name, error.ParamName);
     }
 
     [Fact]
     public void Constructor_NullSource_Throws()
     {
-        Assert.Throws<ArgumentNullException>(() => new RefreshAheadCache<AccessToken>(null!));
+        Assert.Throws<ArgumentNullException>(() => new RefreshAheadCache<AuthToken>(null!));
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class RefreshAheadCacheOptionsTests
     {
         FakeTimeProvider time = new(Start);
         RefreshAheadCacheOptions options = new();
-        using RefreshAheadCache<AccessToken> cache = Create(new GatedCredentialSource(time, TimeSpan.FromHours(1)), time, options);
+        using RefreshAheadCache<AuthToken> cache = Create(new GatedCredentialSource(time, TimeSpan.FromHours(1)), time, options);
         options.MaximumRefreshLead = TimeSpan.FromMinutes(30);
 
         await cache.GetAsync().AsTask().HangGuard();

@@ -12,7 +12,7 @@ public sealed class RefreshAheadCacheStatusTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
 
         CredentialCacheStatus empty = cache.GetStatus();
         Assert.Equal(CredentialCacheState.Empty, empty.State);
@@ -34,7 +34,7 @@ public sealed class RefreshAheadCacheStatusTests
         Assert.Equal(CredentialCacheState.Stale, cache.GetStatus().State);
         Assert.True(cache.GetStatus().HasUsableCredential);
 
-        AuthenticationFailedException error = new("test:gated", "boom");
+        CredentialRequestFailedException error = new("test:gated", "boom");
         source.FailNext(error);
         _ = cache.GetAsync();
         await cache.SettleAsync();
@@ -49,7 +49,7 @@ public sealed class RefreshAheadCacheStatusTests
         Assert.Equal(CredentialCacheState.Expired, expired.State);
         Assert.False(expired.HasUsableCredential);
 
-        AccessToken renewed = await cache.GetAsync().AsTask().HangGuard();
+        AuthToken renewed = await cache.GetAsync().AsTask().HangGuard();
         CredentialCacheStatus recovered = cache.GetStatus();
         Assert.Equal(CredentialCacheState.Fresh, recovered.State);
         Assert.Equal(renewed.ExpiresOn, recovered.ExpiresOn);
@@ -63,9 +63,9 @@ public sealed class RefreshAheadCacheStatusTests
     public async Task GetStatus_ToString_ContainsNoSecret()
     {
         FakeTimeProvider time = new(Start);
-        DelegateCredentialSource<AccessToken> source = new((_, _) =>
-            ValueTask.FromResult(new AccessToken("ya29.super-secret-token", time.GetUtcNow() + TimeSpan.FromHours(1))));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        DelegateCredentialSource<AuthToken> source = new((_, _) =>
+            ValueTask.FromResult(new AuthToken("ya29.super-secret-token", time.GetUtcNow() + TimeSpan.FromHours(1))));
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
         await cache.GetAsync().AsTask().HangGuard();
 
         Assert.DoesNotContain("super-secret", cache.GetStatus().ToString(), StringComparison.Ordinal);

@@ -17,14 +17,14 @@ public sealed class RefreshAheadCacheTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1), open: false);
-        using RefreshAheadCache<AccessToken> cache = new(source, timeProvider: time);
+        using RefreshAheadCache<AuthToken> cache = new(source, timeProvider: time);
 
-        Task<AccessToken>[] waiters = Enumerable.Range(0, callers)
+        Task<AuthToken>[] waiters = Enumerable.Range(0, callers)
             .Select(_ => Task.Run(async () => await cache.GetAsync()))
             .ToArray();
         await source.WhenCallStarted(1).HangGuard();
         source.Open();
-        AccessToken[] tokens = await Task.WhenAll(waiters).HangGuard();
+        AuthToken[] tokens = await Task.WhenAll(waiters).HangGuard();
 
         Assert.Equal(1, source.Calls);
         Assert.All(tokens, token => Assert.Equal("token-1", token.Token));
@@ -35,13 +35,13 @@ public sealed class RefreshAheadCacheTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
         await cache.GetAsync().AsTask().HangGuard();
 
         time.Advance(TimeSpan.FromMinutes(43));
         for (int i = 0; i < 5000; i++)
         {
-            ValueTask<AccessToken> hit = cache.GetAsync();
+            ValueTask<AuthToken> hit = cache.GetAsync();
             Assert.True(hit.IsCompletedSuccessfully);
             Assert.Equal("token-1", hit.Result.Token);
         }
@@ -58,12 +58,12 @@ public sealed class RefreshAheadCacheTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
         await cache.GetAsync().AsTask().HangGuard();
         source.Close();
 
         time.SetUtcNow(OneHourRefreshAt);
-        ValueTask<AccessToken>[] hits = await Task.WhenAll(Enumerable.Range(0, callers)
+        ValueTask<AuthToken>[] hits = await Task.WhenAll(Enumerable.Range(0, callers)
             .Select(_ => Task.Run(() => cache.GetAsync()))).HangGuard();
 
         Assert.All(hits, hit => Assert.True(hit.IsCompletedSuccessfully));
@@ -74,7 +74,7 @@ public sealed class RefreshAheadCacheTests
 
         source.Open();
         await pending.HangGuard();
-        ValueTask<AccessToken> after = cache.GetAsync();
+        ValueTask<AuthToken> after = cache.GetAsync();
         Assert.True(after.IsCompletedSuccessfully);
         Assert.Equal("token-2", after.Result.Token);
         Assert.Equal(2, source.Calls);
@@ -88,19 +88,19 @@ public sealed class RefreshAheadCacheTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
         await cache.GetAsync().AsTask().HangGuard();
         source.Close();
 
         time.SetUtcNow(OneHourUsableUntil);
-        Task<AccessToken>[] waiters = Enumerable.Range(0, callers)
+        Task<AuthToken>[] waiters = Enumerable.Range(0, callers)
             .Select(_ => Task.Run(async () => await cache.GetAsync()))
             .ToArray();
         await source.WhenCallStarted(2).HangGuard();
         Assert.DoesNotContain(waiters, waiter => waiter.IsCompleted);
 
         source.Open();
-        AccessToken[] tokens = await Task.WhenAll(waiters).HangGuard();
+        AuthToken[] tokens = await Task.WhenAll(waiters).HangGuard();
         Assert.All(tokens, token => Assert.Equal("token-2", token.Token));
         Assert.Equal(2, source.Calls);
     }
@@ -110,20 +110,20 @@ public sealed class RefreshAheadCacheTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
         await cache.GetAsync().AsTask().HangGuard();
         source.Close();
-        AuthenticationFailedException upstream = new("test:gated", "denied", System.Net.HttpStatusCode.Forbidden);
+        CredentialRequestFailedException upstream = new("test:gated", "denied", System.Net.HttpStatusCode.Forbidden);
         source.FailNext(upstream);
 
         time.SetUtcNow(OneHourUsableUntil + TimeSpan.FromSeconds(1));
-        Task<AccessToken>[] waiters = Enumerable.Range(0, 16).Select(_ => Task.Run(async () => await cache.GetAsync())).ToArray();
+        Task<AuthToken>[] waiters = Enumerable.Range(0, 16).Select(_ => Task.Run(async () => await cache.GetAsync())).ToArray();
         await source.WhenCallStarted(2).HangGuard();
         source.Open();
 
-        foreach (Task<AccessToken> waiter in waiters)
+        foreach (Task<AuthToken> waiter in waiters)
         {
-            AuthenticationFailedException thrown = await Assert.ThrowsAsync<AuthenticationFailedException>(() => waiter).HangGuard();
+            CredentialRequestFailedException thrown = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => waiter).HangGuard();
             Assert.Same(upstream, thrown.InnerException);
             Assert.Equal(upstream.StatusCode, thrown.StatusCode);
             Assert.Equal(upstream.Message, thrown.Message);
@@ -137,11 +137,11 @@ public sealed class RefreshAheadCacheTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1), open: false);
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
         using CancellationTokenSource impatient = new();
 
-        Task<AccessToken> canceled = cache.GetAsync(impatient.Token).AsTask();
-        Task<AccessToken> patient = cache.GetAsync().AsTask();
+        Task<AuthToken> canceled = cache.GetAsync(impatient.Token).AsTask();
+        Task<AuthToken> patient = cache.GetAsync().AsTask();
         await source.WhenCallStarted(1).HangGuard();
         impatient.Cancel();
 
@@ -159,7 +159,7 @@ public sealed class RefreshAheadCacheTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1), open: false);
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cache.GetAsync(new CancellationToken(canceled: true)).AsTask()).HangGuard();
         await source.WhenCallStarted(1).HangGuard();
@@ -174,9 +174,9 @@ public sealed class RefreshAheadCacheTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
-        using RefreshAheadCache<AccessToken> cache = Create(source, time);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time);
 
-        ValueTask<AccessToken> pending;
+        ValueTask<AuthToken> pending;
         using (ExecutionContext.SuppressFlow())
         {
             pending = cache.GetAsync();
@@ -204,13 +204,13 @@ public sealed class RefreshAheadCacheTests
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1));
         OrderProbeLogger logger = new();
-        using RefreshAheadCache<AccessToken> cache = Create(source, time, logger: logger);
+        using RefreshAheadCache<AuthToken> cache = Create(source, time, logger: logger);
         logger.Cache = cache;
 
         await cache.GetAsync().AsTask().HangGuard();
-        source.FailNext(new AuthenticationFailedException("test:gated", "denied"));
+        source.FailNext(new CredentialRequestFailedException("test:gated", "denied"));
         time.SetUtcNow(OneHourUsableUntil);
-        await Assert.ThrowsAsync<AuthenticationFailedException>(() => cache.GetAsync().AsTask()).HangGuard();
+        await Assert.ThrowsAsync<CredentialRequestFailedException>(() => cache.GetAsync().AsTask()).HangGuard();
 
         // Each outcome line was written while its refresh still held its waiters: a caller that awaited the
         // credential (or its error) always finds the line already there.
@@ -222,7 +222,7 @@ public sealed class RefreshAheadCacheTests
     {
         private readonly System.Collections.Concurrent.ConcurrentQueue<(int EventId, bool InFlight)> _outcomes = new();
 
-        public RefreshAheadCache<AccessToken>? Cache { get; set; }
+        public RefreshAheadCache<AuthToken>? Cache { get; set; }
 
         public IReadOnlyList<(int EventId, bool InFlight)> Outcomes => _outcomes.ToArray();
 

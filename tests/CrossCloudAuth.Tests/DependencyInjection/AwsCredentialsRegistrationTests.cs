@@ -92,7 +92,7 @@ public sealed class AwsCredentialsRegistrationTests
             }));
 
         // Act
-        AccessToken token = await provider.GetRequiredService<ICredentialProvider<AccessToken>>().GetAsync();
+        AuthToken token = await provider.GetRequiredService<ICredentialProvider<AuthToken>>().GetAsync();
 
         // Assert
         Assert.Equal(DiTestWorld.AccessToken, token.Token);
@@ -105,9 +105,9 @@ public sealed class AwsCredentialsRegistrationTests
     public async Task AddEksToken_NamedCluster_SignsCachedBearerTokensWithTheAwsIdentity()
     {
         using ServiceProvider provider = Build(s => s.AddEksToken("ci-cluster", o => o.Region = "us-east-1"));
-        CrossCloudAuth.Caching.RefreshAheadCache<AccessToken> tokens = provider.GetRequiredKeyedService<CrossCloudAuth.Caching.RefreshAheadCache<AccessToken>>("ci-cluster");
+        CrossCloudAuth.Caching.RefreshAheadCache<AuthToken> tokens = provider.GetRequiredKeyedService<CrossCloudAuth.Caching.RefreshAheadCache<AuthToken>>("ci-cluster");
 
-        AccessToken token = await tokens.GetAsync();
+        AuthToken token = await tokens.GetAsync();
 
         Assert.StartsWith(EksTokenProvider.TokenPrefix, token.Token, StringComparison.Ordinal);
         Assert.True(token.ExpiresOn <= _world.Time.GetUtcNow().AddMinutes(14));

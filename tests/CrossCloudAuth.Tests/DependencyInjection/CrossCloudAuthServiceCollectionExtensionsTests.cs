@@ -66,7 +66,7 @@ public sealed class CrossCloudAuthServiceCollectionExtensionsTests
         // Act
         GoogleFederatedCredential credential = provider.GetRequiredService<GoogleFederatedCredential>();
         ICredential apis = provider.GetRequiredService<ICredential>();
-        ICredentialProvider<AccessToken> tokens = provider.GetRequiredService<ICredentialProvider<AccessToken>>();
+        ICredentialProvider<AuthToken> tokens = provider.GetRequiredService<ICredentialProvider<AuthToken>>();
         GoogleBearerTokenHandler handler = provider.GetRequiredService<GoogleBearerTokenHandler>();
         CredentialHealth health = provider.GetRequiredService<CredentialHealth>();
 
@@ -161,7 +161,7 @@ public sealed class CrossCloudAuthServiceCollectionExtensionsTests
         using ServiceProvider provider = _world.BuildProvider(s => s.AddGoogleFromAwsIdentity());
         GoogleIdTokenProvider idTokens = new(provider.GetRequiredService<GoogleFederatedCredential>(), "https://run.example");
 
-        AccessToken token = await idTokens.GetAsync();
+        AuthToken token = await idTokens.GetAsync();
 
         Assert.Equal(new DateTimeOffset(2026, 11, 23, 13, 0, 0, TimeSpan.Zero), token.ExpiresOn);
         Assert.Contains("https://run.example", Assert.Single(_world.Google.RequestsTo(CrossCloudAuth.Tests.Google.FakeGoogleEndpoints.IdTokenUrl)).Body, StringComparison.Ordinal);

@@ -34,7 +34,7 @@ public sealed class RefreshTelemetryTests : IDisposable
     {
         // Arrange
         TelemetryTestSource source = new(_time);
-        using RefreshAheadCache<AccessToken> cache = source.Cache();
+        using RefreshAheadCache<AuthToken> cache = source.Cache();
 
         // Act
         await cache.GetAsync();
@@ -53,14 +53,14 @@ public sealed class RefreshTelemetryTests : IDisposable
     [Fact]
     public async Task Refresh_Fails_RecordsFailureWithErrorTypeAndWaits()
     {
-        TelemetryTestSource source = new(_time, _ => throw new AuthenticationFailedException("test:hop", "rejected"));
-        using RefreshAheadCache<AccessToken> cache = source.Cache();
+        TelemetryTestSource source = new(_time, _ => throw new CredentialRequestFailedException("test:hop", "rejected"));
+        using RefreshAheadCache<AuthToken> cache = source.Cache();
 
-        await Assert.ThrowsAsync<AuthenticationFailedException>(() => cache.GetAsync().AsTask());
-        await Assert.ThrowsAsync<AuthenticationFailedException>(() => cache.GetAsync().AsTask()); // served from the backoff
+        await Assert.ThrowsAsync<CredentialRequestFailedException>(() => cache.GetAsync().AsTask());
+        await Assert.ThrowsAsync<CredentialRequestFailedException>(() => cache.GetAsync().AsTask()); // served from the backoff
 
         var failure = Assert.Single(For(source, "crosscloudauth.credential.refresh.failures"));
-        Assert.Equal(typeof(AuthenticationFailedException).FullName, failure.Tags["error.type"]);
+        Assert.Equal(typeof(CredentialRequestFailedException).FullName, failure.Tags["error.type"]);
         Assert.Equal("failure", Assert.Single(For(source, "crosscloudauth.credential.refreshes")).Tags["crosscloudauth.refresh.outcome"]);
         Assert.Equal(2, For(source, "crosscloudauth.cache.waits").Count());
         Assert.Equal(1, source.Calls);
@@ -71,7 +71,7 @@ public sealed class RefreshTelemetryTests : IDisposable
     {
         // Arrange
         TelemetryTestSource source = new(_time);
-        using RefreshAheadCache<AccessToken> cache = source.Cache();
+        using RefreshAheadCache<AuthToken> cache = source.Cache();
         await cache.GetAsync();
         int measurementsBefore = _measurements.Count(m => Tagged(m.Tags, source));
         long reportedBefore = ObserveHits();
@@ -96,7 +96,7 @@ public sealed class RefreshTelemetryTests : IDisposable
     public async Task TimeToExpiry_IsObservedPerHop()
     {
         TelemetryTestSource source = new(_time);
-        using RefreshAheadCache<AccessToken> cache = source.Cache();
+        using RefreshAheadCache<AuthToken> cache = source.Cache();
         await cache.GetAsync();
         _time.Advance(TimeSpan.FromMinutes(10));
 
@@ -111,7 +111,7 @@ public sealed class RefreshTelemetryTests : IDisposable
     public async Task TimeToExpiry_DisposedCache_IsNoLongerObserved()
     {
         TelemetryTestSource source = new(_time);
-        RefreshAheadCache<AccessToken> cache = source.Cache();
+        RefreshAheadCache<AuthToken> cache = source.Cache();
         await cache.GetAsync();
 
         cache.Dispose();

@@ -29,9 +29,9 @@ public sealed class RefreshTracingTests : IDisposable
     public async Task Refresh_StartsOneSpanPerHopRefresh_WithHopTagsAndNoSecret()
     {
         TelemetryTestSource source = new(_time);
-        using RefreshAheadCache<AccessToken> cache = source.Cache();
+        using RefreshAheadCache<AuthToken> cache = source.Cache();
 
-        AccessToken token = await cache.GetAsync();
+        AuthToken token = await cache.GetAsync();
         await cache.GetAsync(); // a hit: no span
 
         Activity span = Assert.Single(SpansOf(source));
@@ -46,14 +46,14 @@ public sealed class RefreshTracingTests : IDisposable
     [Fact]
     public async Task Refresh_Fails_SpanHasErrorStatusAndType()
     {
-        TelemetryTestSource source = new(_time, _ => throw new CredentialUnavailableException("test:hop", "not here"));
-        using RefreshAheadCache<AccessToken> cache = source.Cache();
+        TelemetryTestSource source = new(_time, _ => throw new CredentialSourceUnavailableException("test:hop", "not here"));
+        using RefreshAheadCache<AuthToken> cache = source.Cache();
 
-        await Assert.ThrowsAsync<CredentialUnavailableException>(() => cache.GetAsync().AsTask());
+        await Assert.ThrowsAsync<CredentialSourceUnavailableException>(() => cache.GetAsync().AsTask());
 
         Activity span = Assert.Single(SpansOf(source));
         Assert.Equal(ActivityStatusCode.Error, span.Status);
-        Assert.Equal(typeof(CredentialUnavailableException).FullName, span.GetTagItem("error.type"));
+        Assert.Equal(typeof(CredentialSourceUnavailableException).FullName, span.GetTagItem("error.type"));
     }
 
     [Fact]
@@ -61,10 +61,10 @@ public sealed class RefreshTracingTests : IDisposable
     {
         // Arrange: an impersonation-like hop whose refresh needs the upstream hop's credential.
         TelemetryTestSource upstream = new(_time);
-        using RefreshAheadCache<AccessToken> upstreamCache = upstream.Cache();
+        using RefreshAheadCache<AuthToken> upstreamCache = upstream.Cache();
         TelemetryTestSource downstream = new(_time);
         downstream.BeforeAnswer = async ct => await upstreamCache.GetAsync(ct);
-        using RefreshAheadCache<AccessToken> downstreamCache = downstream.Cache();
+        using RefreshAheadCache<AuthToken> downstreamCache = downstream.Cache();
 
         // Act: the application's request has a span of its own; the refresh must not hang under it.
         using ActivitySource app = new("test.app");

@@ -39,7 +39,7 @@ public sealed class SecretTextTests
         byte[] body = Encoding.UTF8.GetBytes($"{{\"error\":\"invalid_request\",\"error_description\":\"subject_token {Token[..60]}\"}}");
         var response = new HopResponse(HttpStatusCode.BadRequest, body, "application/json", null);
 
-        AuthenticationFailedException error = StsErrorTranslator.Translate("google-sts:token-exchange", response, "//iam.googleapis.com/x", SubjectTokenTypes.Jwt, Token);
+        CredentialRequestFailedException error = StsErrorTranslator.Translate("google-sts:token-exchange", response, "//iam.googleapis.com/x", SubjectTokenTypes.Jwt, Token);
 
         Assert.False(SecretText.ContainsPieceOf(error.ToString(), Token));
         Assert.Contains("<redacted> (the description quoted the subject token back)", error.Message, StringComparison.Ordinal);
@@ -55,7 +55,7 @@ public sealed class SecretTextTests
 
         Assert.False(SecretText.ContainsPieceOf(error.ToString(), Token));
         Assert.Null(error.InnerException);
-        Assert.Equal("InvalidIdentityToken", Assert.IsType<AuthenticationFailedException>(error).ErrorCode);
+        Assert.Equal("InvalidIdentityToken", Assert.IsType<CredentialRequestFailedException>(error).ErrorCode);
     }
 
     [Fact]

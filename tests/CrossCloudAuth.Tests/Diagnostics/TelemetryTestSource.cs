@@ -5,7 +5,7 @@ namespace CrossCloudAuth.Tests.Diagnostics;
 
 /// <summary>A token source with a hop name unique to the test, so that process-wide listeners can pick out its
 /// measurements and activities while other tests run in parallel.</summary>
-internal sealed class TelemetryTestSource(FakeTimeProvider time, Func<int, AccessToken>? answer = null) : ICredentialProvider<AccessToken>
+internal sealed class TelemetryTestSource(FakeTimeProvider time, Func<int, AuthToken>? answer = null) : ICredentialProvider<AuthToken>
 {
     private int _calls;
 
@@ -15,7 +15,7 @@ internal sealed class TelemetryTestSource(FakeTimeProvider time, Func<int, Acces
 
     public Func<CancellationToken, ValueTask>? BeforeAnswer { get; set; }
 
-    public async ValueTask<AccessToken> GetAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<AuthToken> GetAsync(CancellationToken cancellationToken = default)
     {
         int call = Interlocked.Increment(ref _calls);
         if (BeforeAnswer is not null)
@@ -23,8 +23,8 @@ internal sealed class TelemetryTestSource(FakeTimeProvider time, Func<int, Acces
             await BeforeAnswer(cancellationToken);
         }
 
-        return answer is null ? new AccessToken("token-" + call, time.GetUtcNow().AddHours(1)) : answer(call);
+        return answer is null ? new AuthToken("token-" + call, time.GetUtcNow().AddHours(1)) : answer(call);
     }
 
-    public RefreshAheadCache<AccessToken> Cache() => new(this, new RefreshAheadCacheOptions { JitterRatio = 0, SpreadFirstRefresh = false }, time);
+    public RefreshAheadCache<AuthToken> Cache() => new(this, new RefreshAheadCacheOptions { JitterRatio = 0, SpreadFirstRefresh = false }, time);
 }

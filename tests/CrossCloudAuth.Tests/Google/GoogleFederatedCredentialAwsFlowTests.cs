@@ -34,7 +34,7 @@ public sealed class GoogleFederatedCredentialAwsFlowTests
     {
         using GoogleFederatedCredential credential = FromFixture("ec2-aws1.json", _fake, _time, _environment, o => o.Scopes = ["https://www.googleapis.com/auth/bigquery"]);
 
-        AccessToken token = await credential.GetAsync();
+        AuthToken token = await credential.GetAsync();
 
         Assert.Equal("ya29.from-aws", token.Token);
 
@@ -77,7 +77,7 @@ public sealed class GoogleFederatedCredentialAwsFlowTests
     {
         using GoogleFederatedCredential credential = FromFixture("ec2-aws1-no-imdsv2.json", _fake, _time, _environment);
 
-        AccessToken token = await credential.GetAsync();
+        AuthToken token = await credential.GetAsync();
 
         Assert.Equal("ya29.from-aws", token.Token);
         Assert.Contains(_fake.Requests, r => r.Method == HttpMethod.Put && r.Url == $"{Imds}/latest/api/token");
@@ -138,7 +138,7 @@ public sealed class GoogleFederatedCredentialAwsFlowTests
             HttpStatusCode.Forbidden));
         using GoogleFederatedCredential credential = FromFixture("ec2-aws1.json", _fake, _time, _environment);
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => credential.GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => credential.GetAsync().AsTask());
 
         Assert.Equal("iam-credentials:generateAccessToken(sa01@my-project.iam.gserviceaccount.com)", error.HopName);
         Assert.Equal("PERMISSION_DENIED", error.ErrorCode);

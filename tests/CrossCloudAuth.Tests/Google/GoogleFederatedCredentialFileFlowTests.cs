@@ -28,7 +28,7 @@ public sealed class GoogleFederatedCredentialFileFlowTests
     {
         using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment, o => o.Scopes = [StorageReadOnly]);
 
-        AccessToken token = await credential.GetAsync();
+        AuthToken token = await credential.GetAsync();
 
         Assert.Equal("ya29.impersonated-1", token.Token);
         Assert.Equal(new DateTimeOffset(2026, 11, 23, 13, 0, 0, TimeSpan.Zero).AddTicks(1234567), token.ExpiresOn);
@@ -68,8 +68,8 @@ public sealed class GoogleFederatedCredentialFileFlowTests
     {
         using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);
 
-        AccessToken first = await credential.GetAsync();
-        AccessToken second = await credential.GetAsync();
+        AuthToken first = await credential.GetAsync();
+        AuthToken second = await credential.GetAsync();
 
         Assert.Same(first, second);
         Assert.Equal(2, _google.Requests.Count);
@@ -87,9 +87,9 @@ public sealed class GoogleFederatedCredentialFileFlowTests
         });
         using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);
 
-        Task<AccessToken>[] callers = Enumerable.Range(0, 64).Select(_ => credential.GetAsync().AsTask()).ToArray();
+        Task<AuthToken>[] callers = Enumerable.Range(0, 64).Select(_ => credential.GetAsync().AsTask()).ToArray();
         release.SetResult();
-        AccessToken[] tokens = await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(30));
+        AuthToken[] tokens = await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.All(tokens, t => Assert.Same(tokens[0], t));
         Assert.Single(_google.RequestsTo(FakeGoogleEndpoints.StsUrl));
@@ -104,7 +104,7 @@ public sealed class GoogleFederatedCredentialFileFlowTests
 
         _environment.WithFile(TokenPath, "eks-oidc-token-2");
         _time.Advance(TimeSpan.FromHours(2));
-        AccessToken renewed = await credential.GetAsync();
+        AuthToken renewed = await credential.GetAsync();
 
         Assert.Equal("ya29.impersonated-2", renewed.Token);
         RecordedRequest[] exchanges = _google.RequestsTo(FakeGoogleEndpoints.StsUrl).ToArray();
@@ -136,10 +136,10 @@ public sealed class GoogleFederatedCredentialFileFlowTests
     {
         using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);
 
-        AccessToken cloudPlatform = await credential.GetAsync();
-        AccessToken storage = await credential.GetAccessTokenAsync([StorageReadOnly]);
-        AccessToken storageAgain = await credential.GetAccessTokenAsync([StorageReadOnly, StorageReadOnly]);
-        AccessToken cloudPlatformAgain = await credential.GetAccessTokenAsync([CloudPlatform]);
+        AuthToken cloudPlatform = await credential.GetAsync();
+        AuthToken storage = await credential.GetAccessTokenAsync([StorageReadOnly]);
+        AuthToken storageAgain = await credential.GetAccessTokenAsync([StorageReadOnly, StorageReadOnly]);
+        AuthToken cloudPlatformAgain = await credential.GetAccessTokenAsync([CloudPlatform]);
 
         Assert.NotEqual(cloudPlatform.Token, storage.Token);
         Assert.Same(storage, storageAgain);
@@ -153,8 +153,8 @@ public sealed class GoogleFederatedCredentialFileFlowTests
     {
         using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);
 
-        AccessToken idToken = await credential.GetIdTokenAsync("https://my-service-abc.a.run.app");
-        AccessToken again = await credential.GetIdTokenAsync("https://my-service-abc.a.run.app");
+        AuthToken idToken = await credential.GetIdTokenAsync("https://my-service-abc.a.run.app");
+        AuthToken again = await credential.GetIdTokenAsync("https://my-service-abc.a.run.app");
 
         Assert.Same(idToken, again);
         Assert.Equal(Now.AddHours(1), idToken.ExpiresOn);
@@ -179,7 +179,7 @@ public sealed class GoogleFederatedCredentialFileFlowTests
                 o.Scopes = [StorageReadOnly];
             });
 
-        AccessToken token = await credential.GetAsync();
+        AuthToken token = await credential.GetAsync();
 
         Assert.Equal("federated-1", token.Token);
         Assert.Equal(Now.AddHours(1), token.ExpiresOn);
@@ -201,7 +201,7 @@ public sealed class GoogleFederatedCredentialFileFlowTests
             TimeProvider = _time,
         });
 
-        AccessToken token = await credential.GetAsync();
+        AuthToken token = await credential.GetAsync();
 
         Assert.Equal("ya29.impersonated-1", token.Token);
         Assert.Equal(FakeGoogleEndpoints.ImpersonationUrl, _google.Requests[1].Url);

@@ -14,7 +14,7 @@ public sealed class GoogleBearerTokenHandlerRetryTests : IDisposable
 
     private readonly FakeTimeProvider _time = new(CacheTest.Start);
     private readonly GatedCredentialSource _source;
-    private readonly RefreshAheadCache<AccessToken> _cache;
+    private readonly RefreshAheadCache<AuthToken> _cache;
 
     // The service accepts token-2 only, as after token-1 was revoked.
     private readonly FakeGoogleEndpoints _api = new FakeGoogleEndpoints()
@@ -79,7 +79,7 @@ public sealed class GoogleBearerTokenHandlerRetryTests : IDisposable
     [Fact]
     public async Task SendAsync_SourceCannotInvalidate_ReturnsThe401()
     {
-        using HttpClient client = new(new GoogleBearerTokenHandler(new DelegateCredentialSource<AccessToken>((_, ct) => _source.GetAsync(ct))) { InnerHandler = _api });
+        using HttpClient client = new(new GoogleBearerTokenHandler(new DelegateCredentialSource<AuthToken>((_, ct) => _source.GetAsync(ct))) { InnerHandler = _api });
 
         using HttpResponseMessage response = await client.PostAsync(Url, content: null);
 

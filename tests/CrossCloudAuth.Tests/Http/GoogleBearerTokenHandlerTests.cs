@@ -10,7 +10,7 @@ public sealed class GoogleBearerTokenHandlerTests
         .On(HttpMethod.Get, "http://127.0.0.1:9050/", _ => FakeGoogleEndpoints.Json("{}"))
         .On(HttpMethod.Get, "http://[::1]:9050/", _ => FakeGoogleEndpoints.Json("{}"));
 
-    private readonly StaticTokens _tokens = new(new AccessToken("ya29.secret-token", DateTimeOffset.MaxValue));
+    private readonly StaticTokens _tokens = new(new AuthToken("ya29.secret-token", DateTimeOffset.MaxValue));
 
     [Fact]
     public async Task SendAsync_Https_AddsBearerAndQuotaProject()
@@ -64,7 +64,7 @@ public sealed class GoogleBearerTokenHandlerTests
         Assert.Equal("Bearer ya29.secret-token", Assert.Single(_api.Requests).Header("Authorization"));
     }
 
-    private sealed class StaticTokens(AccessToken token) : ICredentialProvider<AccessToken>
+    private sealed class StaticTokens(AuthToken token) : ICredentialProvider<AuthToken>
     {
         private int _calls;
 
@@ -72,7 +72,7 @@ public sealed class GoogleBearerTokenHandlerTests
 
         public string HopName => "test:static";
 
-        public ValueTask<AccessToken> GetAsync(CancellationToken cancellationToken = default)
+        public ValueTask<AuthToken> GetAsync(CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _calls);
             return ValueTask.FromResult(token);

@@ -51,8 +51,8 @@ public sealed class HopRetryTests
         int calls = 0;
         ResiliencePipeline<HopResponse> pipeline = Create(new HopRetryOptions { MaxAttempts = 4, BaseDelay = TimeSpan.Zero });
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() =>
-            pipeline.ExecuteAsync<HopResponse>("test:hop", _ => throw new AuthenticationFailedException("test:hop", $"attempt {++calls}", isTransient: true), default).AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() =>
+            pipeline.ExecuteAsync<HopResponse>("test:hop", _ => throw new CredentialRequestFailedException("test:hop", $"attempt {++calls}", isTransient: true), default).AsTask());
 
         Assert.Equal(4, calls);
         Assert.Contains("attempt 4", error.Message, StringComparison.Ordinal);
@@ -64,8 +64,8 @@ public sealed class HopRetryTests
         int calls = 0;
         ResiliencePipeline<HopResponse> pipeline = Create(new HopRetryOptions { BaseDelay = TimeSpan.Zero });
 
-        await Assert.ThrowsAsync<AuthenticationFailedException>(() =>
-            pipeline.ExecuteAsync<HopResponse>("test:hop", _ => throw new AuthenticationFailedException("test:hop", $"attempt {++calls}", isTransient: false), default).AsTask());
+        await Assert.ThrowsAsync<CredentialRequestFailedException>(() =>
+            pipeline.ExecuteAsync<HopResponse>("test:hop", _ => throw new CredentialRequestFailedException("test:hop", $"attempt {++calls}", isTransient: false), default).AsTask());
 
         Assert.Equal(1, calls);
     }

@@ -191,7 +191,7 @@ public sealed class HostileConfigurationTests
             options.TimeProvider = _time;
         });
 
-        await Assert.ThrowsAsync<AuthenticationFailedException>(async () => await credential.GetAsync());
+        await Assert.ThrowsAsync<CredentialRequestFailedException>(async () => await credential.GetAsync());
 
         RecordedRequest exchange = Assert.Single(_http.Requests);
         Assert.Equal("sts.googleapis.com", exchange.Uri.Host);
@@ -221,7 +221,7 @@ public sealed class HostileConfigurationTests
             var source = new CrossCloudAuth.Google.SubjectTokens.FileSubjectTokenSource(fifo, SubjectTokenTypes.Jwt);
 
             // Opening a FIFO blocks until a writer comes; the source must answer without ever opening it.
-            CredentialUnavailableException error = await Assert.ThrowsAsync<CredentialUnavailableException>(async () => await source.GetSubjectTokenAsync());
+            CredentialSourceUnavailableException error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(async () => await source.GetSubjectTokenAsync());
             Assert.Contains("regular file", error.Message, StringComparison.Ordinal);
         }
         finally
@@ -243,7 +243,7 @@ public sealed class HostileConfigurationTests
 
         var source = new CrossCloudAuth.Google.SubjectTokens.FileSubjectTokenSource(path, SubjectTokenTypes.Jwt);
 
-        CredentialUnavailableException error = await Assert.ThrowsAsync<CredentialUnavailableException>(async () => await source.GetSubjectTokenAsync());
+        CredentialSourceUnavailableException error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(async () => await source.GetSubjectTokenAsync());
         Assert.Contains("regular file", error.Message, StringComparison.Ordinal);
     }
 

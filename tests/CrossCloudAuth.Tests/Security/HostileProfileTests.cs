@@ -40,7 +40,7 @@ public sealed class HostileProfileTests : IDisposable
 
         CrossCloudAuthException error = await Assert.ThrowsAnyAsync<CrossCloudAuthException>(async () => await Create(profile, environment).GetAsync());
 
-        Assert.True(error is CredentialConfigurationException or CredentialUnavailableException, error.ToString());
+        Assert.True(error is CredentialConfigurationException or CredentialSourceUnavailableException, error.ToString());
         Assert.Contains(expected, error.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Empty(_http.Requests);
     }
@@ -68,7 +68,7 @@ public sealed class HostileProfileTests : IDisposable
         AwsProfileCredentialSource source = new(options, SystemEnvironment.Instance, _time);
         _owned.Add(source);
 
-        CredentialUnavailableException error = await Assert.ThrowsAsync<CredentialUnavailableException>(async () => await source.GetAsync());
+        CredentialSourceUnavailableException error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(async () => await source.GetAsync());
 
         Assert.Contains("regular file", error.Message, StringComparison.Ordinal);
         Assert.Empty(_http.Requests);

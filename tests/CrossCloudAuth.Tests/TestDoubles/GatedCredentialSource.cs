@@ -3,7 +3,7 @@ namespace CrossCloudAuth.Tests.TestDoubles;
 /// <summary>
 /// A credential source whose every fetch waits on a gate the test opens, and which counts its calls.
 /// </summary>
-internal sealed class GatedCredentialSource : ICredentialProvider<AccessToken>
+internal sealed class GatedCredentialSource : ICredentialProvider<AuthToken>
 {
     private readonly TimeProvider _time;
     private readonly TimeSpan _lifetime;
@@ -37,7 +37,7 @@ internal sealed class GatedCredentialSource : ICredentialProvider<AccessToken>
 
     public void FailNext(Exception error) => _nextError = error;
 
-    public async ValueTask<AccessToken> GetAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<AuthToken> GetAsync(CancellationToken cancellationToken = default)
     {
         int call = Interlocked.Increment(ref _calls);
         CallSignal(call).TrySetResult();
@@ -49,7 +49,7 @@ internal sealed class GatedCredentialSource : ICredentialProvider<AccessToken>
         }
 
         TimeSpan lifetime = Lifetime > TimeSpan.Zero ? Lifetime : _lifetime;
-        return new AccessToken($"token-{call}", _time.GetUtcNow() + lifetime);
+        return new AuthToken($"token-{call}", _time.GetUtcNow() + lifetime);
     }
 
     private TaskCompletionSource CallSignal(int call) =>

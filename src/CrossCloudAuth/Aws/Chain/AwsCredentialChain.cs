@@ -214,13 +214,13 @@ public sealed partial class AwsCredentialChain : IInvalidatableCredentialProvide
     /// call once per cluster and share it. Disposed with this link.</returns>
     /// <exception cref="CredentialConfigurationException">The cluster name, region, endpoint or margin is invalid.</exception>
     /// <exception cref="ObjectDisposedException">This link has been disposed.</exception>
-    public RefreshAheadCache<AccessToken> EksToken(string clusterName, Action<EksTokenProviderOptions>? configure = null)
+    public RefreshAheadCache<AuthToken> EksToken(string clusterName, Action<EksTokenProviderOptions>? configure = null)
     {
         ThrowIfDisposed();
         EksTokenProviderOptions settings = new() { ClusterName = clusterName };
         configure?.Invoke(settings);
         EksTokenProvider provider = new(_credentials, settings, _options.Environment, _options.TimeProvider);
-        RefreshAheadCache<AccessToken> cache = new(provider, _options.Cache, _options.TimeProvider, Logger<RefreshAheadCache<AccessToken>>(_options));
+        RefreshAheadCache<AuthToken> cache = new(provider, _options.Cache, _options.TimeProvider, Logger<RefreshAheadCache<AuthToken>>(_options));
         Own(cache);
         return cache;
     }
@@ -313,9 +313,9 @@ public sealed partial class AwsCredentialChain : IInvalidatableCredentialProvide
     /// <summary>Gets this link's cached credentials.</summary>
     /// <param name="cancellationToken">Cancels this caller's wait; never a refresh other callers share.</param>
     /// <returns>The credentials.</returns>
-    /// <exception cref="CredentialUnavailableException">A hop's source does not exist here.</exception>
+    /// <exception cref="CredentialSourceUnavailableException">A hop's source does not exist here.</exception>
     /// <exception cref="CredentialConfigurationException">A hop's configuration is invalid.</exception>
-    /// <exception cref="AuthenticationFailedException">A hop's upstream rejected the request or failed.</exception>
+    /// <exception cref="CredentialRequestFailedException">A hop's upstream rejected the request or failed.</exception>
     /// <exception cref="ObjectDisposedException">This link has been disposed.</exception>
     public ValueTask<AwsCredentials> GetAsync(CancellationToken cancellationToken = default) =>
         Volatile.Read(ref _disposed) == 0

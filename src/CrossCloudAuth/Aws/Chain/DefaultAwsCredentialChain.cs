@@ -93,10 +93,10 @@ public sealed partial class DefaultAwsCredentialChain : ICredentialProvider<AwsC
     /// <summary>Gets the cached credentials of the chosen source, choosing it at the first call.</summary>
     /// <param name="cancellationToken">Cancels this caller's wait; never a refresh other callers share.</param>
     /// <returns>The credentials.</returns>
-    /// <exception cref="CredentialUnavailableException">No step applies here, or the chosen source found nothing.</exception>
+    /// <exception cref="CredentialSourceUnavailableException">No step applies here, or the chosen source found nothing.</exception>
     /// <exception cref="CredentialConfigurationException">A named profile does not exist, or the chosen source's
     /// settings are invalid.</exception>
-    /// <exception cref="AuthenticationFailedException">The chosen source's upstream rejected the request or failed.</exception>
+    /// <exception cref="CredentialRequestFailedException">The chosen source's upstream rejected the request or failed.</exception>
     /// <exception cref="ObjectDisposedException">This chain has been disposed.</exception>
     public ValueTask<AwsCredentials> GetAsync(CancellationToken cancellationToken = default)
     {
@@ -129,7 +129,7 @@ public sealed partial class DefaultAwsCredentialChain : ICredentialProvider<AwsC
         }
 
         return Volatile.Read(ref _profileRegion)
-            ?? throw new CredentialUnavailableException(HopName, "No AWS region is known: set AWS_REGION (or the profile's region, or a Region option).");
+            ?? throw new CredentialSourceUnavailableException(HopName, "No AWS region is known: set AWS_REGION (or the profile's region, or a Region option).");
     }
 
     private async ValueTask<AwsCredentials> SelectThenGetAsync(CancellationToken cancellationToken)
@@ -250,7 +250,7 @@ public sealed partial class DefaultAwsCredentialChain : ICredentialProvider<AwsC
         if (string.Equals(_environment.GetEnvironmentVariable(AwsEnvironmentVariables.Ec2MetadataDisabled)?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
         {
             Log.Skipped(_logger, "instance metadata", "AWS_EC2_METADATA_DISABLED is true");
-            throw new CredentialUnavailableException(ChainHop, "No AWS credentials here: AWS_ACCESS_KEY_ID is not set, there is no [default] profile and AWS_PROFILE is not set, AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE and the container credential variables are not set, and AWS_EC2_METADATA_DISABLED is true. Set one of them, or run where one applies.");
+            throw new CredentialSourceUnavailableException(ChainHop, "No AWS credentials here: AWS_ACCESS_KEY_ID is not set, there is no [default] profile and AWS_PROFILE is not set, AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE and the container credential variables are not set, and AWS_EC2_METADATA_DISABLED is true. Set one of them, or run where one applies.");
         }
 
         Ec2InstanceMetadataCredentialSource metadata = new(_options.InstanceMetadata, _environment, _timeProvider, _logger);

@@ -21,7 +21,7 @@ namespace CrossCloudAuth.Aws;
 /// which refreshes ahead of expiry, or get it cached from <see cref="AwsCredentialChain.EksToken"/>.</para>
 /// <para>This type is thread-safe.</para>
 /// </remarks>
-public sealed class EksTokenProvider : ICredentialProvider<AccessToken>
+public sealed class EksTokenProvider : ICredentialProvider<AuthToken>
 {
     /// <summary>The token prefix the EKS authenticator expects.</summary>
     public const string TokenPrefix = "k8s-aws-v1.";
@@ -91,9 +91,9 @@ public sealed class EksTokenProvider : ICredentialProvider<AccessToken>
     /// <summary>Signs a new token with the source's current credentials.</summary>
     /// <param name="cancellationToken">Cancels the wait for credentials.</param>
     /// <returns>The bearer token, reported to expire before the server or the credentials would reject it.</returns>
-    /// <exception cref="AuthenticationFailedException">The source's credentials expire too soon to sign with.</exception>
+    /// <exception cref="CredentialRequestFailedException">The source's credentials expire too soon to sign with.</exception>
     /// <exception cref="CrossCloudAuthException">The AWS source failed.</exception>
-    public async ValueTask<AccessToken> GetAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<AuthToken> GetAsync(CancellationToken cancellationToken = default)
     {
         AwsCredentials credentials = await _credentials.GetAsync(cancellationToken).ConfigureAwait(false);
         DateTimeOffset signedAt = _timeProvider.GetUtcNow();
@@ -106,7 +106,7 @@ public sealed class EksTokenProvider : ICredentialProvider<AccessToken>
 
         if (expiresOn - signedAt < s_minimumLifetime)
         {
-            throw new AuthenticationFailedException(
+            throw new CredentialRequestFailedException(
                 HopName,
                 $"The credentials from {_credentials.HopName} expire at {credentials.ExpiresOn:O}, too soon to sign an EKS token that lasts. Their cache should refresh them first; if this repeats, the source hands out nearly expired credentials.",
                 errorCode: "CredentialsExpiringSoon",
@@ -114,7 +114,7 @@ public sealed class EksTokenProvider : ICredentialProvider<AccessToken>
         }
 
         string url = Presign(credentials, _stsUri, _region, "sts", [new("x-k8s-aws-id", _clusterName)], s_presignExpiry, signedAt);
-        return new AccessToken(TokenPrefix + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(url)), expiresOn);
+        return new AuthToken(TokenPrefix + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(url)), expiresOn);
     }
 
     /// <summary>Presigns a GET with AWSSDK.Core's SigV4 signer and returns the URL.</summary>

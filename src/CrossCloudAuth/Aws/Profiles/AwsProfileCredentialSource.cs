@@ -67,11 +67,11 @@ public sealed partial class AwsProfileCredentialSource : ICredentialProvider<Aws
     /// <summary>Gets the credentials of the profile, resolving its chain at the first call.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The credentials of the profile's final hop.</returns>
-    /// <exception cref="CredentialUnavailableException">No profile was named and there is no <c>default</c> profile,
+    /// <exception cref="CredentialSourceUnavailableException">No profile was named and there is no <c>default</c> profile,
     /// or a hop's credential does not exist here.</exception>
     /// <exception cref="CredentialConfigurationException">The named profile is missing, the chain has a cycle, a role
     /// has no source, a value is invalid, or the profile uses an unsupported kind of credentials.</exception>
-    /// <exception cref="AuthenticationFailedException">A hop of the chain was rejected or failed.</exception>
+    /// <exception cref="CredentialRequestFailedException">A hop of the chain was rejected or failed.</exception>
     /// <exception cref="ObjectDisposedException">This source has been disposed.</exception>
     public async ValueTask<AwsCredentials> GetAsync(CancellationToken cancellationToken = default)
     {
@@ -120,7 +120,7 @@ public sealed partial class AwsProfileCredentialSource : ICredentialProvider<Aws
                 string where = $"'{files.ConfigPath}' or '{files.CredentialsPath}' ({found})";
                 if (!_profileNamedExplicitly)
                 {
-                    throw new CredentialUnavailableException(HopName, $"No 'default' profile in {where}. Set AWS_PROFILE or ProfileName, or use another AWS source.");
+                    throw new CredentialSourceUnavailableException(HopName, $"No 'default' profile in {where}. Set AWS_PROFILE or ProfileName, or use another AWS source.");
                 }
 
                 throw new CredentialConfigurationException(HopName, $"The profile '{_profileName}' is not in {where}. Check AWS_PROFILE / ProfileName and AWS_CONFIG_FILE.");

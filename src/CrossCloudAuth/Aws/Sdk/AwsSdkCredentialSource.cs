@@ -33,8 +33,8 @@ public sealed class AwsSdkCredentialSource : ICredentialProvider<AwsCredentials>
     /// <summary>Gets the SDK credentials' current value.</summary>
     /// <param name="cancellationToken">Ends this caller's wait (the SDK's own fetch cannot be canceled).</param>
     /// <returns>The credentials with the SDK's expiry.</returns>
-    /// <exception cref="CredentialUnavailableException">The SDK found no credentials.</exception>
-    /// <exception cref="AuthenticationFailedException">The SDK's fetch failed.</exception>
+    /// <exception cref="CredentialSourceUnavailableException">The SDK found no credentials.</exception>
+    /// <exception cref="CredentialRequestFailedException">The SDK's fetch failed.</exception>
     public async ValueTask<AwsCredentials> GetAsync(CancellationToken cancellationToken = default)
     {
         ImmutableCredentials? credentials;
@@ -48,20 +48,20 @@ public sealed class AwsSdkCredentialSource : ICredentialProvider<AwsCredentials>
         }
         catch (AmazonServiceException error)
         {
-            throw new AuthenticationFailedException(HopName, $"The AWS SDK credentials failed: {error.ErrorCode} \"{error.Message}\".", error.StatusCode == 0 ? null : error.StatusCode, error.ErrorCode, (int)error.StatusCode >= 500, error);
+            throw new CredentialRequestFailedException(HopName, $"The AWS SDK credentials failed: {error.ErrorCode} \"{error.Message}\".", error.StatusCode == 0 ? null : error.StatusCode, error.ErrorCode, (int)error.StatusCode >= 500, error);
         }
         catch (AmazonClientException error)
         {
-            throw new CredentialUnavailableException(HopName, $"The AWS SDK could not resolve credentials: {error.Message}", error);
+            throw new CredentialSourceUnavailableException(HopName, $"The AWS SDK could not resolve credentials: {error.Message}", error);
         }
         catch (Exception error) when (error is not CrossCloudAuthException)
         {
-            throw new AuthenticationFailedException(HopName, $"The AWS SDK credentials failed ({error.GetType().Name}).", errorCode: "Unexpected", innerException: error);
+            throw new CredentialRequestFailedException(HopName, $"The AWS SDK credentials failed ({error.GetType().Name}).", errorCode: "Unexpected", innerException: error);
         }
 
         if (credentials is null || string.IsNullOrEmpty(credentials.AccessKey) || string.IsNullOrEmpty(credentials.SecretKey))
         {
-            throw new CredentialUnavailableException(HopName, "The AWS SDK credentials returned no keys.");
+            throw new CredentialSourceUnavailableException(HopName, "The AWS SDK credentials returned no keys.");
         }
 
         DateTimeOffset? expiresOn = _credentials.Expiration is DateTime expiration

@@ -88,9 +88,9 @@ public sealed class AwsSubjectTokenSource : ISubjectTokenSource
     /// <summary>Signs a fresh <c>aws4_request</c> subject token with the source's current credentials.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The URL-encoded subject token. A secret for 15 minutes: never log it.</returns>
-    /// <exception cref="CredentialUnavailableException">The AWS source has no credentials here, or no region is known.</exception>
+    /// <exception cref="CredentialSourceUnavailableException">The AWS source has no credentials here, or no region is known.</exception>
     /// <exception cref="CredentialConfigurationException">The AWS source or the region is misconfigured.</exception>
-    /// <exception cref="AuthenticationFailedException">The AWS source failed.</exception>
+    /// <exception cref="CredentialRequestFailedException">The AWS source failed.</exception>
     public async ValueTask<string> GetSubjectTokenAsync(CancellationToken cancellationToken = default)
     {
         string region = await ResolveRegionAsync(cancellationToken).ConfigureAwait(false);
@@ -119,7 +119,7 @@ public sealed class AwsSubjectTokenSource : ISubjectTokenSource
 
         if (_regionResolver is null)
         {
-            throw new CredentialUnavailableException(Hop, "No AWS region is known: set AWS_REGION, or set Region or RegionResolver in AwsSubjectTokenSourceOptions.");
+            throw new CredentialSourceUnavailableException(Hop, "No AWS region is known: set AWS_REGION, or set Region or RegionResolver in AwsSubjectTokenSourceOptions.");
         }
 
         region = (await _regionResolver(cancellationToken).ConfigureAwait(false))?.Trim();

@@ -93,10 +93,10 @@ public sealed partial class AssumeRoleCredentialSource : ICredentialProvider<Aws
     /// <summary>Gets the source's credentials and assumes the role with them.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The role's temporary credentials with their expiry.</returns>
-    /// <exception cref="CredentialUnavailableException">The source has no credentials here.</exception>
+    /// <exception cref="CredentialSourceUnavailableException">The source has no credentials here.</exception>
     /// <exception cref="CredentialConfigurationException">The source is misconfigured, or STS rejected the request's
     /// parameters (session name, tags, policy).</exception>
-    /// <exception cref="AuthenticationFailedException">The source failed, or STS denied (AccessDenied), throttled,
+    /// <exception cref="CredentialRequestFailedException">The source failed, or STS denied (AccessDenied), throttled,
     /// failed or timed out.</exception>
     public async ValueTask<AwsCredentials> GetAsync(CancellationToken cancellationToken = default)
     {

@@ -100,9 +100,9 @@ public sealed partial class ContainerCredentialSource : ICredentialProvider<AwsC
     /// connection after the retries), the last credentials again, with an expiry extended by 5–10 minutes once they
     /// are within 5 minutes of expiring, for at most one hour past their reported expiry (static stability, logged as a
     /// warning per extension; see docs/reliability.md).</returns>
-    /// <exception cref="CredentialUnavailableException">Neither container variable is set, or the endpoint is unreachable.</exception>
+    /// <exception cref="CredentialSourceUnavailableException">Neither container variable is set, or the endpoint is unreachable.</exception>
     /// <exception cref="CredentialConfigurationException">The authorization token file is missing, unreadable or holds a line break.</exception>
-    /// <exception cref="AuthenticationFailedException">The endpoint rejected the token, failed, or answered a malformed document.</exception>
+    /// <exception cref="CredentialRequestFailedException">The endpoint rejected the token, failed, or answered a malformed document.</exception>
     public async ValueTask<AwsCredentials> GetAsync(CancellationToken cancellationToken = default)
     {
         return await _staticStability.GetAsync(FetchAsync, cancellationToken).ConfigureAwait(false);
@@ -112,7 +112,7 @@ public sealed partial class ContainerCredentialSource : ICredentialProvider<AwsC
     {
         if (_endpoint is null)
         {
-            throw new CredentialUnavailableException(
+            throw new CredentialSourceUnavailableException(
                 HopName,
                 "No container credential endpoint: neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (ECS task role) nor AWS_CONTAINER_CREDENTIALS_FULL_URI (EKS Pod Identity) is set.");
         }
@@ -137,14 +137,14 @@ public sealed partial class ContainerCredentialSource : ICredentialProvider<AwsC
         }
         catch (Exception error) when (error is TimeoutException or HttpRequestException)
         {
-            throw new CredentialUnavailableException(
+            throw new CredentialSourceUnavailableException(
                 HopName,
                 $"The container credential endpoint did not answer after {_maxAttempts} attempts ({error.Message}). On EKS, check that the eks-pod-identity-agent DaemonSet runs on this node; on ECS, that the task has a task role.",
                 error);
         }
         catch (InvalidDataException error)
         {
-            throw new AuthenticationFailedException(HopName, "The container credential endpoint sent an oversized response.", errorCode: "MalformedResponse", isTransient: true, innerException: error);
+            throw new CredentialRequestFailedException(HopName, "The container credential endpoint sent an oversized response.", errorCode: "MalformedResponse", isTransient: true, innerException: error);
         }
 
         if (response.IsSuccess)
@@ -163,7 +163,7 @@ public sealed partial class ContainerCredentialSource : ICredentialProvider<AwsC
             : response.StatusCode == HttpStatusCode.NotFound
                 ? " Check AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / AWS_CONTAINER_CREDENTIALS_FULL_URI."
                 : string.Empty;
-        throw new AuthenticationFailedException(
+        throw new CredentialRequestFailedException(
             HopName,
             $"The container credential endpoint answered {(int)response.StatusCode}{ErrorDetail(response.Body)}.{fix}",
             response.StatusCode,

@@ -28,7 +28,7 @@ internal sealed class CredentialDocument
     /// <summary>Parses a credential document, rejecting incomplete, failed or already expired ones. Temporary
     /// credentials without an <c>Expiration</c> are given <see cref="AssumedLifetimeWithoutExpiration"/>, so that they
     /// are fetched again rather than cached forever.</summary>
-    /// <exception cref="AuthenticationFailedException">The document is malformed, reports a failure, or has expired.</exception>
+    /// <exception cref="CredentialRequestFailedException">The document is malformed, reports a failure, or has expired.</exception>
     public static AwsCredentials Parse(string json, string hopName, DateTimeOffset now, string fix)
     {
         CredentialDocument? document;
@@ -38,7 +38,7 @@ internal sealed class CredentialDocument
         }
         catch (JsonException error)
         {
-            throw new AuthenticationFailedException(
+            throw new CredentialRequestFailedException(
                 hopName,
                 $"The credential response is not valid JSON (at line {error.LineNumber}, byte {error.BytePositionInLine}). {fix}",
                 HttpStatusCode.OK,
@@ -48,12 +48,12 @@ internal sealed class CredentialDocument
 
         if (document is null)
         {
-            throw new AuthenticationFailedException(hopName, $"The credential response is empty. {fix}", HttpStatusCode.OK, "MalformedResponse", isTransient: true);
+            throw new CredentialRequestFailedException(hopName, $"The credential response is empty. {fix}", HttpStatusCode.OK, "MalformedResponse", isTransient: true);
         }
 
         if (document.Code is not null && !string.Equals(document.Code, "Success", StringComparison.OrdinalIgnoreCase))
         {
-            throw new AuthenticationFailedException(
+            throw new CredentialRequestFailedException(
                 hopName,
                 $"The credential endpoint reported '{ServiceErrorText.Quote(document.Code)}'{(string.IsNullOrEmpty(document.Message) ? "" : $": {ServiceErrorText.Quote(document.Message)}")}. {fix}",
                 HttpStatusCode.OK,
@@ -63,7 +63,7 @@ internal sealed class CredentialDocument
 
         if (string.IsNullOrEmpty(document.AccessKeyId) || string.IsNullOrEmpty(document.SecretAccessKey))
         {
-            throw new AuthenticationFailedException(
+            throw new CredentialRequestFailedException(
                 hopName,
                 $"The credential response lacks AccessKeyId or SecretAccessKey. {fix}",
                 HttpStatusCode.OK,
@@ -76,7 +76,7 @@ internal sealed class CredentialDocument
         {
             if (!DateTimeOffset.TryParse(document.Expiration, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset parsed))
             {
-                throw new AuthenticationFailedException(
+                throw new CredentialRequestFailedException(
                     hopName,
                     $"The credential response's Expiration '{ServiceErrorText.Quote(document.Expiration)}' is not a timestamp. {fix}",
                     HttpStatusCode.OK,
@@ -86,7 +86,7 @@ internal sealed class CredentialDocument
 
             if (parsed <= now)
             {
-                throw new AuthenticationFailedException(
+                throw new CredentialRequestFailedException(
                     hopName,
                     $"The credential endpoint returned credentials that expired at {parsed:O}. It is probably refreshing them; the next attempt should succeed. If this persists, check the host's clock.",
                     HttpStatusCode.OK,

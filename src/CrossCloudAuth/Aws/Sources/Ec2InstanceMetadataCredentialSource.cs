@@ -14,7 +14,7 @@ namespace CrossCloudAuth.Aws;
 /// <remarks>
 /// <para>Honors <c>AWS_EC2_METADATA_DISABLED=true</c> (the source is then unavailable),
 /// <c>AWS_EC2_METADATA_SERVICE_ENDPOINT</c> and <c>AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE</c>. Each request has a short
-/// timeout and a bounded retry; a host that is not an EC2 instance gets a <see cref="CredentialUnavailableException"/>
+/// timeout and a bounded retry; a host that is not an EC2 instance gets a <see cref="CredentialSourceUnavailableException"/>
 /// within a few seconds.</para>
 /// <para>In a container, the IMDSv2 token request needs a metadata hop limit of at least 2 (the instance's
 /// <c>HttpPutResponseHopLimit</c>); with a hop limit of 1 the request times out.</para>
@@ -123,10 +123,10 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
     /// connection after the retries), the last credentials again, with an expiry extended by 5–10 minutes once they
     /// are within 5 minutes of expiring, for at most one hour past their reported expiry (static stability, logged as a
     /// warning per extension; see docs/reliability.md).</returns>
-    /// <exception cref="CredentialUnavailableException">Instance metadata is disabled or unreachable (not an EC2
+    /// <exception cref="CredentialSourceUnavailableException">Instance metadata is disabled or unreachable (not an EC2
     /// instance, or a container behind a hop limit of 1), or no role is attached.</exception>
     /// <exception cref="CredentialConfigurationException">IMDSv2 is unsupported here and IMDSv1 is not allowed.</exception>
-    /// <exception cref="AuthenticationFailedException">The service failed, rejected the session token twice, or
+    /// <exception cref="CredentialRequestFailedException">The service failed, rejected the session token twice, or
     /// answered with a malformed or failed credential document.</exception>
     public async ValueTask<AwsCredentials> GetAsync(CancellationToken cancellationToken = default)
     {
@@ -139,7 +139,7 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
         string roleName = _roleName ?? await GetRoleNameAsync(cancellationToken).ConfigureAwait(false);
         Uri url = new(_credentialsUrl.AbsoluteUri.TrimEnd('/') + "/" + Uri.EscapeDataString(roleName));
         string? json = await GetMetadataAsync(url, CredentialsHop, cancellationToken).ConfigureAwait(false)
-            ?? throw new CredentialUnavailableException(
+            ?? throw new CredentialSourceUnavailableException(
                 CredentialsHop,
                 $"Instance metadata has no credentials for the role '{roleName}' (404). Check that the instance profile holds this role, or leave RoleName unset to use the attached role.");
 
@@ -156,8 +156,8 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
     /// The answer is remembered after the first success.</summary>
     /// <param name="cancellationToken">Cancels the fetch.</param>
     /// <returns>The region name, such as <c>us-east-2</c>.</returns>
-    /// <exception cref="CredentialUnavailableException">Instance metadata is disabled or unreachable.</exception>
-    /// <exception cref="AuthenticationFailedException">The service failed or answered something that is not a region.</exception>
+    /// <exception cref="CredentialSourceUnavailableException">Instance metadata is disabled or unreachable.</exception>
+    /// <exception cref="CredentialRequestFailedException">The service failed or answered something that is not a region.</exception>
     public async ValueTask<string> GetRegionAsync(CancellationToken cancellationToken = default)
     {
         string? cached = Volatile.Read(ref _region);
@@ -171,7 +171,7 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
         if (_regionUrl is not null)
         {
             string text = await GetMetadataAsync(_regionUrl, RegionHop, cancellationToken).ConfigureAwait(false)
-                ?? throw new AuthenticationFailedException(RegionHop, $"Instance metadata has no document at {_regionUrl.AbsolutePath} (404). Check the credential configuration's region_url.", HttpStatusCode.NotFound, "NotFound");
+                ?? throw new CredentialRequestFailedException(RegionHop, $"Instance metadata has no document at {_regionUrl.AbsolutePath} (404). Check the credential configuration's region_url.", HttpStatusCode.NotFound, "NotFound");
             region = _regionUrl.AbsolutePath.TrimEnd('/').EndsWith("availability-zone", StringComparison.Ordinal) ? FromZone(text) : text.Trim();
         }
         else
@@ -184,14 +184,14 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
             else
             {
                 string zone = await GetMetadataAsync(new Uri(_endpoint, "/latest/meta-data/placement/availability-zone"), RegionHop, cancellationToken).ConfigureAwait(false)
-                    ?? throw new AuthenticationFailedException(RegionHop, "Instance metadata has neither placement/region nor placement/availability-zone (404). Set AWS_REGION instead.", HttpStatusCode.NotFound, "NotFound");
+                    ?? throw new CredentialRequestFailedException(RegionHop, "Instance metadata has neither placement/region nor placement/availability-zone (404). Set AWS_REGION instead.", HttpStatusCode.NotFound, "NotFound");
                 region = FromZone(zone);
             }
         }
 
         if (!AwsRegion.IsValid(region))
         {
-            throw new AuthenticationFailedException(RegionHop, "Instance metadata answered with something that is not a region name. Set AWS_REGION instead, or check region_url.", HttpStatusCode.OK, "MalformedResponse");
+            throw new CredentialRequestFailedException(RegionHop, "Instance metadata answered with something that is not a region name. Set AWS_REGION instead, or check region_url.", HttpStatusCode.OK, "MalformedResponse");
         }
 
         Volatile.Write(ref _region, region);
@@ -256,7 +256,7 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
     {
         if (string.Equals(_environment.GetEnvironmentVariable(AwsEnvironmentVariables.Ec2MetadataDisabled)?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
         {
-            throw new CredentialUnavailableException(hop, "Instance metadata is disabled by AWS_EC2_METADATA_DISABLED=true. Unset it to use the instance role, or use another AWS source.");
+            throw new CredentialSourceUnavailableException(hop, "Instance metadata is disabled by AWS_EC2_METADATA_DISABLED=true. Unset it to use the instance role, or use another AWS source.");
         }
     }
 
@@ -266,7 +266,7 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
         string? role = listing?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
         if (string.IsNullOrEmpty(role))
         {
-            throw new CredentialUnavailableException(
+            throw new CredentialSourceUnavailableException(
                 CredentialsHop,
                 "This EC2 instance has no IAM role (no instance profile is attached). Attach an instance profile with a role, or use another AWS source.");
         }
@@ -300,14 +300,14 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
             }
             catch (Exception error) when (error is TimeoutException or HttpRequestException)
             {
-                throw new CredentialUnavailableException(
+                throw new CredentialSourceUnavailableException(
                     hop,
                     $"Instance metadata at {url.GetLeftPart(UriPartial.Authority)} did not answer after {_maxAttempts} attempts ({error.Message}). This host is probably not an EC2 instance.",
                     error);
             }
             catch (InvalidDataException error)
             {
-                throw new AuthenticationFailedException(hop, $"Instance metadata sent an oversized response for {url.AbsolutePath}.", errorCode: "MalformedResponse", isTransient: true, innerException: error);
+                throw new CredentialRequestFailedException(hop, $"Instance metadata sent an oversized response for {url.AbsolutePath}.", errorCode: "MalformedResponse", isTransient: true, innerException: error);
             }
 
             if (response.IsSuccess)
@@ -326,7 +326,7 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
                     renewed = true;
                     continue;
                 case HttpStatusCode.Unauthorized:
-                    throw new AuthenticationFailedException(
+                    throw new CredentialRequestFailedException(
                         hop,
                         token is null
                             ? "Instance metadata requires IMDSv2 session tokens (401) and IMDSv2 is off. Set UseImdsV2 = true."
@@ -334,10 +334,10 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
                         response.StatusCode,
                         "Unauthorized");
                 case HttpStatusCode.Forbidden:
-                    throw new CredentialUnavailableException(hop, "Instance metadata refused the request (403): the metadata service is probably disabled for this instance (HttpEndpoint=disabled), or the request went through a proxy.");
+                    throw new CredentialSourceUnavailableException(hop, "Instance metadata refused the request (403): the metadata service is probably disabled for this instance (HttpEndpoint=disabled), or the request went through a proxy.");
                 default:
                     bool transient = HopHttp.IsTransient(response.StatusCode);
-                    throw new AuthenticationFailedException(
+                    throw new CredentialRequestFailedException(
                         hop,
                         $"Instance metadata answered {(int)response.StatusCode} for {url.AbsolutePath}{(transient ? $" after {_maxAttempts} attempts" : string.Empty)}.",
                         response.StatusCode,
@@ -380,14 +380,14 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
                 return null;
             }
 
-            throw new CredentialUnavailableException(
+            throw new CredentialSourceUnavailableException(
                 SessionTokenHop,
                 $"No IMDSv2 session token from {_sessionTokenUrl.GetLeftPart(UriPartial.Authority)} after {_maxAttempts} attempts ({error.Message}). Either this host is not an EC2 instance, or this is a container and the instance's metadata hop limit is 1: set HttpPutResponseHopLimit to 2 (aws ec2 modify-instance-metadata-options).",
                 error);
         }
         catch (InvalidDataException error)
         {
-            throw new AuthenticationFailedException(SessionTokenHop, "Instance metadata sent an oversized session token.", errorCode: "MalformedResponse", isTransient: true, innerException: error);
+            throw new CredentialRequestFailedException(SessionTokenHop, "Instance metadata sent an oversized session token.", errorCode: "MalformedResponse", isTransient: true, innerException: error);
         }
 
         if (response.IsSuccess && !string.IsNullOrWhiteSpace(response.Body))
@@ -409,7 +409,7 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
 
             if (response.StatusCode == HttpStatusCode.Forbidden)
             {
-                throw new CredentialUnavailableException(SessionTokenHop, "Instance metadata refused an IMDSv2 session token (403): the metadata service is probably disabled for this instance, or the request went through a proxy.");
+                throw new CredentialSourceUnavailableException(SessionTokenHop, "Instance metadata refused an IMDSv2 session token (403): the metadata service is probably disabled for this instance, or the request went through a proxy.");
             }
 
             throw new CredentialConfigurationException(
@@ -417,7 +417,7 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
                 $"The metadata service at {_sessionTokenUrl.GetLeftPart(UriPartial.Authority)} does not support IMDSv2 session tokens ({(int)response.StatusCode}). Set AllowImdsV1 = true only if you trust every process and proxy on this host.");
         }
 
-        throw new AuthenticationFailedException(
+        throw new CredentialRequestFailedException(
             SessionTokenHop,
             $"Instance metadata answered {(int)response.StatusCode} to the IMDSv2 session token request.",
             response.StatusCode,

@@ -32,7 +32,7 @@ public sealed class EnvironmentCredentialSource : ICredentialProvider<AwsCredent
     /// <summary>Reads the credentials from the environment.</summary>
     /// <param name="cancellationToken">Not used; the read is synchronous.</param>
     /// <returns>The credentials.</returns>
-    /// <exception cref="CredentialUnavailableException"><c>AWS_ACCESS_KEY_ID</c> is not set.</exception>
+    /// <exception cref="CredentialSourceUnavailableException"><c>AWS_ACCESS_KEY_ID</c> is not set.</exception>
     /// <exception cref="CredentialConfigurationException"><c>AWS_ACCESS_KEY_ID</c> is set but
     /// <c>AWS_SECRET_ACCESS_KEY</c> is not.</exception>
     public ValueTask<AwsCredentials> GetAsync(CancellationToken cancellationToken = default)
@@ -56,7 +56,7 @@ public sealed class EnvironmentCredentialSource : ICredentialProvider<AwsCredent
         string? accessKeyId = _environment.GetEnvironmentVariable(AwsEnvironmentVariables.AccessKeyId)?.Trim();
         if (string.IsNullOrEmpty(accessKeyId))
         {
-            throw new CredentialUnavailableException(
+            throw new CredentialSourceUnavailableException(
                 Hop,
                 "AWS_ACCESS_KEY_ID is not set. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials), or use another AWS source.");
         }

@@ -156,15 +156,15 @@ internal sealed class StaticStability
     /// <summary>Whether the error says the endpoint is down (transient), as opposed to a definitive answer.</summary>
     internal static bool IsOutage(CrossCloudAuthException error) => error switch
     {
-        AuthenticationFailedException { IsTransient: true, StatusCode: HttpStatusCode status } =>
+        CredentialRequestFailedException { IsTransient: true, StatusCode: HttpStatusCode status } =>
             (int)status >= 500 || status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout,
-        CredentialUnavailableException { InnerException: TimeoutException or HttpRequestException } => true,
+        CredentialSourceUnavailableException { InnerException: TimeoutException or HttpRequestException } => true,
         _ => false,
     };
 
     private static string Describe(CrossCloudAuthException error) => error switch
     {
-        AuthenticationFailedException { StatusCode: HttpStatusCode status } => "HTTP " + ((int)status).ToString(CultureInfo.InvariantCulture),
+        CredentialRequestFailedException { StatusCode: HttpStatusCode status } => "HTTP " + ((int)status).ToString(CultureInfo.InvariantCulture),
         { InnerException: TimeoutException } => "no answer within the deadline",
         _ => "connection failed",
     };

@@ -90,17 +90,17 @@ public sealed partial class WebIdentityCredentialSource : ICredentialProvider<Aw
     /// <summary>Reads the token file and exchanges the token for the role's credentials.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The role's temporary credentials with their expiry.</returns>
-    /// <exception cref="CredentialUnavailableException">The role ARN or token file is not configured, or the file does
+    /// <exception cref="CredentialSourceUnavailableException">The role ARN or token file is not configured, or the file does
     /// not exist.</exception>
     /// <exception cref="CredentialConfigurationException">The token file is unreadable, empty or not a JWT, or STS
     /// rejected the request's parameters.</exception>
-    /// <exception cref="AuthenticationFailedException">STS rejected the token (InvalidIdentityToken, AccessDenied,
+    /// <exception cref="CredentialRequestFailedException">STS rejected the token (InvalidIdentityToken, AccessDenied,
     /// ExpiredToken, RegionDisabled), throttled, failed or timed out.</exception>
     public async ValueTask<AwsCredentials> GetAsync(CancellationToken cancellationToken = default)
     {
         if (_sts is null || _roleArn is null || _tokenFile is null)
         {
-            throw new CredentialUnavailableException(
+            throw new CredentialSourceUnavailableException(
                 _hopName,
                 $"Web identity is not configured: {(_roleArn is null ? "AWS_ROLE_ARN" : "AWS_WEB_IDENTITY_TOKEN_FILE")} is not set. In EKS, annotate the pod's service account with eks.amazonaws.com/role-arn; elsewhere set AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE.");
         }

@@ -14,7 +14,7 @@ internal static class WebIdentityToken
     /// <summary>Reads and checks the token. A path that ends with a stray '.' (copied with the sentence's full stop, as
     /// in AWS's cross-account EKS walkthrough) is read without it when only that file exists; the returned path says
     /// which file was read.</summary>
-    /// <exception cref="CredentialUnavailableException">The file does not exist (yet).</exception>
+    /// <exception cref="CredentialSourceUnavailableException">The file does not exist (yet).</exception>
     /// <exception cref="CredentialConfigurationException">The file is unreadable, empty, oversized or not a JWT.</exception>
     public static async ValueTask<(string Token, string Path)> ReadAsync(ISystemEnvironment environment, string path, CancellationToken cancellationToken)
     {
@@ -31,7 +31,7 @@ internal static class WebIdentityToken
         }
         catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new CredentialUnavailableException(
+            throw new CredentialSourceUnavailableException(
                 hop,
                 "The web identity token file does not exist. In Kubernetes, check that the pod's service account is annotated with the role (eks.amazonaws.com/role-arn) or that a projected serviceAccountToken volume with audience 'sts.amazonaws.com' is mounted at this path.",
                 error);
@@ -53,7 +53,7 @@ internal static class WebIdentityToken
         if (token.Length == 0)
         {
             // Unavailable, not misconfigured: the kubelet may be rewriting the file, as a Google subject token file.
-            throw new CredentialUnavailableException(hop, "The web identity token file is empty (a FIFO, device or socket is never read and counts as empty). It should be a regular file holding the projected service-account token (a JWT); if the kubelet is rotating it, the next refresh reads it again.");
+            throw new CredentialSourceUnavailableException(hop, "The web identity token file is empty (a FIFO, device or socket is never read and counts as empty). It should be a regular file holding the projected service-account token (a JWT); if the kubelet is rotating it, the next refresh reads it again.");
         }
 
         if (!LooksLikeJwt(token))

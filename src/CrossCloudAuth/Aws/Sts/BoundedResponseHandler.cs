@@ -199,7 +199,7 @@ internal sealed class StsAttempt
     public void MarkResponseTooLarge() => Volatile.Write(ref _responseTooLarge, 1);
 }
 
-/// <summary>A response from STS was larger than the cap; mapped to an <see cref="AuthenticationFailedException"/>
+/// <summary>A response from STS was larger than the cap; mapped to an <see cref="CredentialRequestFailedException"/>
 /// naming the hop by <see cref="StsErrors"/>.</summary>
 internal sealed class StsResponseTooLargeException(int maxBytes)
     : IOException($"The response is larger than the {maxBytes} bytes accepted.")

@@ -139,7 +139,7 @@ internal sealed class StsClientFactory
     /// <summary>Whether a mapped STS error is worth another attempt. An expired token is not: the same token or
     /// session would be sent again.</summary>
     internal static bool ShouldRetry(Outcome<AwsCredentials> outcome) =>
-        outcome.Exception is AuthenticationFailedException { IsTransient: true } failed
+        outcome.Exception is CredentialRequestFailedException { IsTransient: true } failed
         && failed.ErrorCode is not ("ExpiredToken" or "ExpiredTokenException" or StsErrors.ResponseTooLargeCode);
 
     /// <summary>Converts the SDK's credentials to ours (the SDK reports expiry as a UTC <see cref="DateTime"/>).</summary>
@@ -147,7 +147,7 @@ internal sealed class StsClientFactory
     {
         if (credentials is null || string.IsNullOrEmpty(credentials.AccessKeyId) || string.IsNullOrEmpty(credentials.SecretAccessKey))
         {
-            throw new AuthenticationFailedException(hopName, "STS answered without credentials.", errorCode: "MalformedResponse", isTransient: true);
+            throw new CredentialRequestFailedException(hopName, "STS answered without credentials.", errorCode: "MalformedResponse", isTransient: true);
         }
 
         DateTimeOffset? expiresOn = credentials.Expiration is DateTime expiration

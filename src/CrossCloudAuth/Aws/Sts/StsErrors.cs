@@ -87,29 +87,29 @@ internal static class StsErrors
                 return MapServiceError(service, operation, hopName, endpoint, sourceHopName, echoed);
 
             case XmlException or AmazonUnmarshallingException:
-                return new AuthenticationFailedException(hopName, $"STS at {endpoint} sent a response that is not valid STS XML. A proxy or a misconfigured endpoint override may be answering instead of STS.", errorCode: "MalformedResponse", isTransient: true, innerException: echoed ? null : error);
+                return new CredentialRequestFailedException(hopName, $"STS at {endpoint} sent a response that is not valid STS XML. A proxy or a misconfigured endpoint override may be answering instead of STS.", errorCode: "MalformedResponse", isTransient: true, innerException: echoed ? null : error);
 
             case OperationCanceledException or TimeoutException:
-                return new AuthenticationFailedException(hopName, $"STS at {endpoint} did not answer in time.", errorCode: "Timeout", isTransient: true, innerException: echoed ? null : error);
+                return new CredentialRequestFailedException(hopName, $"STS at {endpoint} did not answer in time.", errorCode: "Timeout", isTransient: true, innerException: echoed ? null : error);
 
             case IOException or System.Net.Sockets.SocketException:
                 // A connection reset or a body cut short surfaces from the SDK's synchronous read as an IOException:
                 // a transport failure like any other, so it is retried.
-                return new AuthenticationFailedException(hopName, $"The connection to STS at {endpoint} broke off ({error.GetType().Name}). Check network access (or the endpoint override); the call is retried.", errorCode: "NetworkError", isTransient: true, innerException: echoed ? null : error);
+                return new CredentialRequestFailedException(hopName, $"The connection to STS at {endpoint} broke off ({error.GetType().Name}). Check network access (or the endpoint override); the call is retried.", errorCode: "NetworkError", isTransient: true, innerException: echoed ? null : error);
 
             case HttpRequestException http:
-                return new AuthenticationFailedException(hopName, $"Could not reach STS at {endpoint}: {Said(http, echoed)}. Check network access (or the endpoint override).", http.StatusCode, "NetworkError", isTransient: true, innerException: echoed ? null : error);
+                return new CredentialRequestFailedException(hopName, $"Could not reach STS at {endpoint}: {Said(http, echoed)}. Check network access (or the endpoint override).", http.StatusCode, "NetworkError", isTransient: true, innerException: echoed ? null : error);
 
             case AmazonClientException client:
-                return new AuthenticationFailedException(hopName, $"The call to STS at {endpoint} failed: {Said(client, echoed)}", errorCode: "ClientError", isTransient: true, innerException: echoed ? null : error);
+                return new CredentialRequestFailedException(hopName, $"The call to STS at {endpoint} failed: {Said(client, echoed)}", errorCode: "ClientError", isTransient: true, innerException: echoed ? null : error);
 
             default:
-                return new AuthenticationFailedException(hopName, $"The call to STS at {endpoint} failed ({error.GetType().Name}).", errorCode: "Unexpected", isTransient: false, innerException: echoed ? null : error);
+                return new CredentialRequestFailedException(hopName, $"The call to STS at {endpoint} failed ({error.GetType().Name}).", errorCode: "Unexpected", isTransient: false, innerException: echoed ? null : error);
         }
     }
 
     /// <summary>The error for a response body past the cap (never retried: the same endpoint would answer the same).</summary>
-    public static AuthenticationFailedException TooLarge(string hopName, string endpoint, int maxBytes, Exception error) =>
+    public static CredentialRequestFailedException TooLarge(string hopName, string endpoint, int maxBytes, Exception error) =>
         new(
             hopName,
             $"STS at {endpoint} sent a response larger than the {maxBytes} bytes accepted; it was abandoned. A proxy or a misconfigured endpoint override is probably answering instead of STS.",
@@ -118,7 +118,7 @@ internal static class StsErrors
             innerException: error);
 
     /// <summary>The error for an attempt that missed its deadline, whatever the SDK made of the cancellation.</summary>
-    public static AuthenticationFailedException Timeout(string hopName, string endpoint, TimeSpan timeout, Exception error) =>
+    public static CredentialRequestFailedException Timeout(string hopName, string endpoint, TimeSpan timeout, Exception error) =>
         new(
             hopName,
             $"STS at {endpoint} did not answer within {timeout.TotalSeconds:0.#} s. Check network access to the endpoint (proxy, firewall, VPC endpoint); the call is retried.",
@@ -180,7 +180,7 @@ internal static class StsErrors
             echoed);
     }
 
-    private static AuthenticationFailedException Expired(AmazonServiceException expired, Operation operation, string hopName, string? sourceHopName, bool echoed) =>
+    private static CredentialRequestFailedException Expired(AmazonServiceException expired, Operation operation, string hopName, string? sourceHopName, bool echoed) =>
         Rejected(
             hopName,
             expired,
@@ -190,7 +190,7 @@ internal static class StsErrors
             transient: operation == Operation.AssumeRole,
             echoed);
 
-    private static AuthenticationFailedException Rejected(string hopName, AmazonServiceException error, string message, bool transient, bool echoed) =>
+    private static CredentialRequestFailedException Rejected(string hopName, AmazonServiceException error, string message, bool transient, bool echoed) =>
         new(
             hopName,
             message,

@@ -25,7 +25,7 @@ namespace CrossCloudAuth.Google.Apis;
 /// </remarks>
 public sealed class GoogleApisCredential : ICredential, ITokenAccessWithHeaders, IHttpExecuteInterceptor, IHttpUnsuccessfulResponseHandler
 {
-    private readonly ICredentialProvider<AccessToken> _tokens;
+    private readonly ICredentialProvider<AuthToken> _tokens;
     private readonly AccessTokenWithHeaders.Builder _headersBuilder;
     private Issued? _issued;
 
@@ -43,7 +43,7 @@ public sealed class GoogleApisCredential : ICredential, ITokenAccessWithHeaders,
     /// <param name="tokenProvider">Supplies access tokens; called on every request, so it should be a cache.</param>
     /// <param name="quotaProjectId">The project to bill, sent as <c>x-goog-user-project</c>; none when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="tokenProvider"/> is null.</exception>
-    public GoogleApisCredential(ICredentialProvider<AccessToken> tokenProvider, string? quotaProjectId = null)
+    public GoogleApisCredential(ICredentialProvider<AuthToken> tokenProvider, string? quotaProjectId = null)
     {
         ArgumentNullException.ThrowIfNull(tokenProvider);
         _tokens = tokenProvider;
@@ -71,7 +71,7 @@ public sealed class GoogleApisCredential : ICredential, ITokenAccessWithHeaders,
     /// <exception cref="CrossCloudAuthException">No token could be obtained; the message names the hop and the fix.</exception>
     public Task<string> GetAccessTokenForRequestAsync(string? authUri = null, CancellationToken cancellationToken = default)
     {
-        ValueTask<AccessToken> pending = _tokens.GetAsync(cancellationToken);
+        ValueTask<AuthToken> pending = _tokens.GetAsync(cancellationToken);
         return pending.IsCompletedSuccessfully ? IssuedFor(pending.Result).Token : SlowTokenAsync(pending);
     }
 
@@ -82,7 +82,7 @@ public sealed class GoogleApisCredential : ICredential, ITokenAccessWithHeaders,
     /// <exception cref="CrossCloudAuthException">No token could be obtained.</exception>
     public Task<AccessTokenWithHeaders> GetAccessTokenWithHeadersForRequestAsync(string? authUri = null, CancellationToken cancellationToken = default)
     {
-        ValueTask<AccessToken> pending = _tokens.GetAsync(cancellationToken);
+        ValueTask<AuthToken> pending = _tokens.GetAsync(cancellationToken);
         return pending.IsCompletedSuccessfully ? IssuedFor(pending.Result).WithHeaders : SlowWithHeadersAsync(pending);
     }
 
@@ -115,14 +115,14 @@ public sealed class GoogleApisCredential : ICredential, ITokenAccessWithHeaders,
     {
         ArgumentNullException.ThrowIfNull(args);
         if (args.Response?.StatusCode != HttpStatusCode.Unauthorized
-            || _tokens is not IInvalidatableCredentialProvider<AccessToken> invalidatable
+            || _tokens is not IInvalidatableCredentialProvider<AuthToken> invalidatable
             || args.Request?.Headers.Authorization is not { Scheme: "Bearer", Parameter: { } sent })
         {
             return false;
         }
 
         // Compare with the token served now, not the one a concurrent request may have just replaced it with.
-        AccessToken current = await _tokens.GetAsync(args.CancellationToken).ConfigureAwait(false);
+        AuthToken current = await _tokens.GetAsync(args.CancellationToken).ConfigureAwait(false);
         if (!string.Equals(current.Token, sent, StringComparison.Ordinal))
         {
             return true;
@@ -131,14 +131,14 @@ public sealed class GoogleApisCredential : ICredential, ITokenAccessWithHeaders,
         return invalidatable.Invalidate(current);
     }
 
-    private async Task<string> SlowTokenAsync(ValueTask<AccessToken> pending) =>
+    private async Task<string> SlowTokenAsync(ValueTask<AuthToken> pending) =>
         IssuedFor(await pending.ConfigureAwait(false)).Token.Result;
 
-    private async Task<AccessTokenWithHeaders> SlowWithHeadersAsync(ValueTask<AccessToken> pending) =>
+    private async Task<AccessTokenWithHeaders> SlowWithHeadersAsync(ValueTask<AuthToken> pending) =>
         IssuedFor(await pending.ConfigureAwait(false)).WithHeaders.Result;
 
     // One completed task per token: created on rotation, reused by every hit.
-    private Issued IssuedFor(AccessToken token)
+    private Issued IssuedFor(AuthToken token)
     {
         Issued? issued = Volatile.Read(ref _issued);
         if (issued is not null && ReferenceEquals(issued.Source, token))
@@ -151,5 +151,5 @@ public sealed class GoogleApisCredential : ICredential, ITokenAccessWithHeaders,
         return issued;
     }
 
-    private sealed record Issued(AccessToken Source, Task<string> Token, Task<AccessTokenWithHeaders> WithHeaders);
+    private sealed record Issued(AuthToken Source, Task<string> Token, Task<AccessTokenWithHeaders> WithHeaders);
 }

@@ -58,7 +58,7 @@ public sealed partial class ExternalAccountConfiguration
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The configuration.</returns>
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
-    /// <exception cref="CredentialUnavailableException">The file does not exist or cannot be read.</exception>
+    /// <exception cref="CredentialSourceUnavailableException">The file does not exist or cannot be read.</exception>
     /// <exception cref="CredentialConfigurationException">The file is too large or invalid.</exception>
     public static async Task<ExternalAccountConfiguration> LoadFileAsync(string path, ISystemEnvironment? environment = null, CancellationToken cancellationToken = default)
     {
@@ -71,7 +71,7 @@ public sealed partial class ExternalAccountConfiguration
         }
         catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new CredentialUnavailableException(HopName(path), "The credential configuration file does not exist. Check the path (and the volume mount that should provide it).", error);
+            throw new CredentialSourceUnavailableException(HopName(path), "The credential configuration file does not exist. Check the path (and the volume mount that should provide it).", error);
         }
         catch (InvalidDataException error)
         {
@@ -79,7 +79,7 @@ public sealed partial class ExternalAccountConfiguration
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            throw new CredentialUnavailableException(HopName(path), $"The credential configuration file could not be read ({error.GetType().Name}). Check its permissions.", error);
+            throw new CredentialSourceUnavailableException(HopName(path), $"The credential configuration file could not be read ({error.GetType().Name}). Check its permissions.", error);
         }
 
         return Parse(content, path);
@@ -89,7 +89,7 @@ public sealed partial class ExternalAccountConfiguration
     /// <param name="environment">Reads the variable and the file; <see cref="SystemEnvironment.Instance"/> when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The configuration.</returns>
-    /// <exception cref="CredentialUnavailableException">The variable is unset, or the file does not exist or cannot be read.</exception>
+    /// <exception cref="CredentialSourceUnavailableException">The variable is unset, or the file does not exist or cannot be read.</exception>
     /// <exception cref="CredentialConfigurationException">The file is invalid.</exception>
     public static Task<ExternalAccountConfiguration> LoadFromEnvironmentAsync(ISystemEnvironment? environment = null, CancellationToken cancellationToken = default)
     {
@@ -97,7 +97,7 @@ public sealed partial class ExternalAccountConfiguration
         string? path = environment.GetEnvironmentVariable(CredentialsFileVariable);
         if (string.IsNullOrWhiteSpace(path))
         {
-            throw new CredentialUnavailableException(HopName(CredentialsFileVariable), $"{CredentialsFileVariable} is not set. Set it to the path of the credential configuration file written by 'gcloud iam workload-identity-pools create-cred-config'.");
+            throw new CredentialSourceUnavailableException(HopName(CredentialsFileVariable), $"{CredentialsFileVariable} is not set. Set it to the path of the credential configuration file written by 'gcloud iam workload-identity-pools create-cred-config'.");
         }
 
         return LoadFileAsync(path, environment, cancellationToken);

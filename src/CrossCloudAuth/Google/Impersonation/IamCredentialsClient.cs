@@ -43,7 +43,7 @@ internal sealed partial class IamCredentialsClient
 
     public string IdTokenHop { get; }
 
-    public async Task<AccessToken> GenerateAccessTokenAsync(AccessToken federated, IReadOnlyList<string> scopes, TimeSpan? lifetime, CancellationToken cancellationToken)
+    public async Task<AuthToken> GenerateAccessTokenAsync(AuthToken federated, IReadOnlyList<string> scopes, TimeSpan? lifetime, CancellationToken cancellationToken)
     {
         GenerateAccessTokenRequest body = new()
         {
@@ -75,10 +75,10 @@ internal sealed partial class IamCredentialsClient
         }
 
         Log.Minted(_logger, AccessTokenHop, expireTime);
-        return new AccessToken(parsed.AccessToken, expireTime);
+        return new AuthToken(parsed.AccessToken, expireTime);
     }
 
-    public async Task<AccessToken> GenerateIdTokenAsync(AccessToken federated, string audience, bool includeEmail, CancellationToken cancellationToken)
+    public async Task<AuthToken> GenerateIdTokenAsync(AuthToken federated, string audience, bool includeEmail, CancellationToken cancellationToken)
     {
         GenerateIdTokenRequest body = new() { Audience = audience, IncludeEmail = includeEmail, Delegates = _delegates };
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(body, IamJsonContext.Default.GenerateIdTokenRequest);
@@ -96,10 +96,10 @@ internal sealed partial class IamCredentialsClient
         }
 
         Log.Minted(_logger, IdTokenHop, expiresOn);
-        return new AccessToken(parsed.Token, expiresOn, tokenType: "Bearer");
+        return new AuthToken(parsed.Token, expiresOn, tokenType: "Bearer");
     }
 
-    private async Task<HopResponse> SendAsync(Uri url, AccessToken federated, byte[] json, string hop, string permission, CancellationToken cancellationToken)
+    private async Task<HopResponse> SendAsync(Uri url, AuthToken federated, byte[] json, string hop, string permission, CancellationToken cancellationToken)
     {
         HopResponse response = await _retry.ExecuteAsync(
             hop,
@@ -116,7 +116,7 @@ internal sealed partial class IamCredentialsClient
             cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
-            AuthenticationFailedException error = IamErrorTranslator.Translate(hop, response, _context, permission);
+            CredentialRequestFailedException error = IamErrorTranslator.Translate(hop, response, _context, permission);
             Log.Refused(_logger, hop, (int)response.StatusCode, error.ErrorCode);
             throw error;
         }
@@ -136,7 +136,7 @@ internal sealed partial class IamCredentialsClient
         }
     }
 
-    private static AuthenticationFailedException Garbled(string hop, string what) =>
+    private static CredentialRequestFailedException Garbled(string hop, string what) =>
         new(hop, $"IAM Credentials answered with a success status, but {what}. Check that service_account_impersonation_url points to IAM Credentials.");
 
     private static string NormalizeDelegate(string delegateAccount) =>

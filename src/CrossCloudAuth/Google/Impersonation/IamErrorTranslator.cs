@@ -9,7 +9,7 @@ namespace CrossCloudAuth.Google.Impersonation;
 /// binding or setting to fix.</summary>
 internal static class IamErrorTranslator
 {
-    public static AuthenticationFailedException Translate(string hop, HopResponse response, ImpersonationContext context, string permission)
+    public static CredentialRequestFailedException Translate(string hop, HopResponse response, ImpersonationContext context, string permission)
     {
         GoogleApiError? error = null;
         try
@@ -35,7 +35,7 @@ internal static class IamErrorTranslator
             _ => "Check the service account and the impersonation settings.",
         };
 
-        return new AuthenticationFailedException(
+        return new CredentialRequestFailedException(
             hop,
             $"IAM Credentials refused to mint a token for {context.ServiceAccount}: {status} (HTTP {(int)response.StatusCode}){quoted}. {fix}",
             response.StatusCode,

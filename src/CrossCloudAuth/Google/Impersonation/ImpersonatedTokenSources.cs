@@ -3,15 +3,15 @@ namespace CrossCloudAuth.Google.Impersonation;
 /// <summary>Mints an impersonated access token per call from the (cached) federated token.</summary>
 internal sealed class ImpersonatedAccessTokenSource(
     IamCredentialsClient client,
-    ICredentialProvider<AccessToken> federated,
+    ICredentialProvider<AuthToken> federated,
     IReadOnlyList<string> scopes,
-    TimeSpan? lifetime) : ICredentialProvider<AccessToken>
+    TimeSpan? lifetime) : ICredentialProvider<AuthToken>
 {
     public string HopName => client.AccessTokenHop;
 
-    public async ValueTask<AccessToken> GetAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<AuthToken> GetAsync(CancellationToken cancellationToken = default)
     {
-        AccessToken federatedToken = await federated.GetAsync(cancellationToken).ConfigureAwait(false);
+        AuthToken federatedToken = await federated.GetAsync(cancellationToken).ConfigureAwait(false);
         return await client.GenerateAccessTokenAsync(federatedToken, scopes, lifetime, cancellationToken).ConfigureAwait(false);
     }
 }
@@ -19,15 +19,15 @@ internal sealed class ImpersonatedAccessTokenSource(
 /// <summary>Mints an ID token for one audience per call from the (cached) federated token.</summary>
 internal sealed class ImpersonatedIdTokenSource(
     IamCredentialsClient client,
-    ICredentialProvider<AccessToken> federated,
+    ICredentialProvider<AuthToken> federated,
     string audience,
-    bool includeEmail) : ICredentialProvider<AccessToken>
+    bool includeEmail) : ICredentialProvider<AuthToken>
 {
     public string HopName => client.IdTokenHop;
 
-    public async ValueTask<AccessToken> GetAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<AuthToken> GetAsync(CancellationToken cancellationToken = default)
     {
-        AccessToken federatedToken = await federated.GetAsync(cancellationToken).ConfigureAwait(false);
+        AuthToken federatedToken = await federated.GetAsync(cancellationToken).ConfigureAwait(false);
         return await client.GenerateIdTokenAsync(federatedToken, audience, includeEmail, cancellationToken).ConfigureAwait(false);
     }
 }

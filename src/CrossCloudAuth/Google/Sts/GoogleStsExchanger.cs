@@ -12,7 +12,7 @@ namespace CrossCloudAuth.Google.Sts;
 /// One RFC 8693 token exchange at Google STS per call: a fresh subject token in, a federated access token out.
 /// Wrapped in a <see cref="Caching.RefreshAheadCache{TCredential}"/> by <see cref="GoogleFederatedCredential"/>.
 /// </summary>
-internal sealed partial class GoogleStsExchanger : ICredentialProvider<AccessToken>
+internal sealed partial class GoogleStsExchanger : ICredentialProvider<AuthToken>
 {
     private readonly HttpClient _httpClient;
     private readonly ISubjectTokenSource _subjectTokenSource;
@@ -66,7 +66,7 @@ internal sealed partial class GoogleStsExchanger : ICredentialProvider<AccessTok
 
     public string HopName { get; }
 
-    public async ValueTask<AccessToken> GetAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<AuthToken> GetAsync(CancellationToken cancellationToken = default)
     {
         string subjectToken = await _subjectTokenSource.GetSubjectTokenAsync(cancellationToken).ConfigureAwait(false);
 
@@ -99,7 +99,7 @@ internal sealed partial class GoogleStsExchanger : ICredentialProvider<AccessTok
             cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
-            AuthenticationFailedException error = StsErrorTranslator.Translate(HopName, response, _audience, _subjectTokenSource.SubjectTokenType, subjectToken);
+            CredentialRequestFailedException error = StsErrorTranslator.Translate(HopName, response, _audience, _subjectTokenSource.SubjectTokenType, subjectToken);
             Log.ExchangeFailed(_logger, HopName, (int)response.StatusCode, error.ErrorCode);
             throw error;
         }
@@ -129,12 +129,12 @@ internal sealed partial class GoogleStsExchanger : ICredentialProvider<AccessTok
         // not fit a TimeSpan) is clamped to that: refreshing earlier than the server said is always safe, whereas
         // rejecting the answer would turn a quirky but working endpoint into an outage.
         TimeSpan lifetime = expiresIn >= (long)GoogleDefaults.MaximumTokenLifetime.TotalSeconds ? GoogleDefaults.MaximumTokenLifetime : TimeSpan.FromSeconds(expiresIn);
-        AccessToken token = new(parsed.AccessToken, sentAt + lifetime, tokenType: "Bearer");
+        AuthToken token = new(parsed.AccessToken, sentAt + lifetime, tokenType: "Bearer");
         Log.Exchanged(_logger, HopName, _subjectTokenSource.HopName, parsed.IssuedTokenType, token.ExpiresOn);
         return token;
     }
 
-    private AuthenticationFailedException Garbled(string what) =>
+    private CredentialRequestFailedException Garbled(string what) =>
         new(HopName, $"Google STS answered with a success status, but {what}. Check that token_url points to Google STS.");
 
     private static partial class Log

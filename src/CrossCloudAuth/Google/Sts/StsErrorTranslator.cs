@@ -17,7 +17,7 @@ internal static partial class StsErrorTranslator
     /// <param name="subjectTokenType">The subject token type, for the fix.</param>
     /// <param name="subjectToken">The subject token the exchange sent.</param>
     /// <returns>The exception to throw.</returns>
-    public static AuthenticationFailedException Translate(string hop, HopResponse response, string audience, string subjectTokenType, string? subjectToken = null)
+    public static CredentialRequestFailedException Translate(string hop, HopResponse response, string audience, string subjectTokenType, string? subjectToken = null)
     {
         StsErrorResponse? error = null;
         try
@@ -36,7 +36,7 @@ internal static partial class StsErrorTranslator
             string what = transient
                 ? "Google STS is throttling or unavailable; the request will be retried."
                 : "The response is not an OAuth error; check that token_url points to Google STS.";
-            return new AuthenticationFailedException(hop, $"The token exchange failed with HTTP {status} {response.StatusCode}. {what}", response.StatusCode, isTransient: transient);
+            return new CredentialRequestFailedException(hop, $"The token exchange failed with HTTP {status} {response.StatusCode}. {what}", response.StatusCode, isTransient: transient);
         }
 
         bool echoed = SecretPartsOf(subjectToken, subjectTokenType).Any(secret =>
@@ -51,7 +51,7 @@ internal static partial class StsErrorTranslator
             ? "<redacted> (the description quoted the subject token back)"
             : ServiceErrorText.Quote(error.ErrorDescription);
         string fix = Fix(code, error.ErrorDescription ?? string.Empty, audience, subjectTokenType);
-        return new AuthenticationFailedException(
+        return new CredentialRequestFailedException(
             hop,
             $"Google STS rejected the token exchange: {code} (HTTP {status}): \"{description}\". {fix}",
             response.StatusCode,

@@ -135,11 +135,11 @@ public sealed class ExecutableSubjectTokenSource : ISubjectTokenSource
         }
         catch (TimeoutException error)
         {
-            throw new AuthenticationFailedException(HopName, $"The program did not finish within {_options.Timeout.TotalSeconds:0.#} s and was killed. Raise credential_source.executable.timeout_millis (at most 120000) or check why it hangs.", isTransient: true, innerException: error);
+            throw new CredentialRequestFailedException(HopName, $"The program did not finish within {_options.Timeout.TotalSeconds:0.#} s and was killed. Raise credential_source.executable.timeout_millis (at most 120000) or check why it hangs.", isTransient: true, innerException: error);
         }
         catch (InvalidDataException error)
         {
-            throw new AuthenticationFailedException(HopName, $"The program printed more than {GoogleDefaults.MaxSubjectTokenBytes} bytes; it does not follow the executable-sourced credential protocol.", innerException: error);
+            throw new CredentialRequestFailedException(HopName, $"The program printed more than {GoogleDefaults.MaxSubjectTokenBytes} bytes; it does not follow the executable-sourced credential protocol.", innerException: error);
         }
         catch (Win32Exception error)
         {
@@ -148,11 +148,11 @@ public sealed class ExecutableSubjectTokenSource : ISubjectTokenSource
 
         if (result.ExitCode != 0)
         {
-            throw new AuthenticationFailedException(HopName, $"The program exited with code {result.ExitCode}. Run it by hand with the same GOOGLE_EXTERNAL_ACCOUNT_* variables to see why.", errorCode: result.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            throw new CredentialRequestFailedException(HopName, $"The program exited with code {result.ExitCode}. Run it by hand with the same GOOGLE_EXTERNAL_ACCOUNT_* variables to see why.", errorCode: result.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         return Parse(result.StandardOutput, "program's output", requireExpiration: _options.OutputFile is not null)
-            ?? throw new AuthenticationFailedException(HopName, "The program returned a token that has already expired (expiration_time is in the past).");
+            ?? throw new CredentialRequestFailedException(HopName, "The program returned a token that has already expired (expiration_time is in the past).");
     }
 
     /// <summary>The failure code as text; a string with invalid UTF-8 (which the reader does not check) reads as such.</summary>
@@ -189,7 +189,7 @@ public sealed class ExecutableSubjectTokenSource : ISubjectTokenSource
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            throw new CredentialUnavailableException(HopName, $"The output file {outputFile} could not be read ({error.GetType().Name}). Check credential_source.executable.output_file.", error);
+            throw new CredentialSourceUnavailableException(HopName, $"The output file {outputFile} could not be read ({error.GetType().Name}). Check credential_source.executable.output_file.", error);
         }
 
         if (content.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
@@ -211,27 +211,27 @@ public sealed class ExecutableSubjectTokenSource : ISubjectTokenSource
         }
         catch (JsonException error)
         {
-            throw new AuthenticationFailedException(HopName, $"The {what} is not a valid JSON response ({(error.Path is null ? "malformed JSON" : $"bad field {error.Path}")}); the program must print the executable-sourced credential JSON.", innerException: null);
+            throw new CredentialRequestFailedException(HopName, $"The {what} is not a valid JSON response ({(error.Path is null ? "malformed JSON" : $"bad field {error.Path}")}); the program must print the executable-sourced credential JSON.", innerException: null);
         }
 
         if (response is null)
         {
-            throw new AuthenticationFailedException(HopName, $"The {what} is not a JSON object.");
+            throw new CredentialRequestFailedException(HopName, $"The {what} is not a JSON object.");
         }
 
         if (response.Version is not int version)
         {
-            throw new AuthenticationFailedException(HopName, $"The {what} has no \"version\" field.");
+            throw new CredentialRequestFailedException(HopName, $"The {what} has no \"version\" field.");
         }
 
         if (version > 1)
         {
-            throw new AuthenticationFailedException(HopName, $"The {what} uses protocol version {version}; only version 1 is supported.");
+            throw new CredentialRequestFailedException(HopName, $"The {what} uses protocol version {version}; only version 1 is supported.");
         }
 
         if (response.Success is not bool success)
         {
-            throw new AuthenticationFailedException(HopName, $"The {what} has no \"success\" field.");
+            throw new CredentialRequestFailedException(HopName, $"The {what} has no \"success\" field.");
         }
 
         if (!success)
@@ -244,10 +244,10 @@ public sealed class ExecutableSubjectTokenSource : ISubjectTokenSource
             string code = response.Code is JsonElement element ? CodeText(element) : string.Empty;
             if (code.Length == 0 || string.IsNullOrEmpty(response.Message))
             {
-                throw new AuthenticationFailedException(HopName, $"The {what} reports a failure without the required \"code\" and \"message\" fields.");
+                throw new CredentialRequestFailedException(HopName, $"The {what} reports a failure without the required \"code\" and \"message\" fields.");
             }
 
-            throw new AuthenticationFailedException(HopName, $"The program reported failure {ServiceErrorText.Quote(code)}: \"{ServiceErrorText.Quote(response.Message)}\".", errorCode: code);
+            throw new CredentialRequestFailedException(HopName, $"The program reported failure {ServiceErrorText.Quote(code)}: \"{ServiceErrorText.Quote(response.Message)}\".", errorCode: code);
         }
 
         if (response.ExpirationTime is long expiration)
@@ -260,21 +260,21 @@ public sealed class ExecutableSubjectTokenSource : ISubjectTokenSource
         }
         else if (requireExpiration)
         {
-            throw new AuthenticationFailedException(HopName, $"The {what} has no \"expiration_time\"; it is required when an output_file is configured.");
+            throw new CredentialRequestFailedException(HopName, $"The {what} has no \"expiration_time\"; it is required when an output_file is configured.");
         }
 
         string? token = response.TokenType switch
         {
             SubjectTokenTypes.Jwt or SubjectTokenTypes.IdToken => response.IdToken,
             SubjectTokenTypes.Saml2 => response.SamlResponse,
-            null => throw new AuthenticationFailedException(HopName, $"The {what} has no \"token_type\" field."),
-            _ => throw new AuthenticationFailedException(HopName, $"The {what} has the unsupported token_type \"{ServiceErrorText.Quote(response.TokenType)}\"; expected {SubjectTokenTypes.Jwt}, {SubjectTokenTypes.IdToken} or {SubjectTokenTypes.Saml2}."),
+            null => throw new CredentialRequestFailedException(HopName, $"The {what} has no \"token_type\" field."),
+            _ => throw new CredentialRequestFailedException(HopName, $"The {what} has the unsupported token_type \"{ServiceErrorText.Quote(response.TokenType)}\"; expected {SubjectTokenTypes.Jwt}, {SubjectTokenTypes.IdToken} or {SubjectTokenTypes.Saml2}."),
         };
 
         if (string.IsNullOrWhiteSpace(token))
         {
             string field = response.TokenType == SubjectTokenTypes.Saml2 ? "saml_response" : "id_token";
-            throw new AuthenticationFailedException(HopName, $"The {what} has no \"{field}\" field for token_type {response.TokenType}.");
+            throw new CredentialRequestFailedException(HopName, $"The {what} has no \"{field}\" field for token_type {response.TokenType}.");
         }
 
         return token;

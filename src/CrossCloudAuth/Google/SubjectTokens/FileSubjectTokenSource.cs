@@ -50,11 +50,11 @@ public sealed class FileSubjectTokenSource : ISubjectTokenSource
         }
         catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new CredentialUnavailableException(HopName, "The subject token file does not exist. On EKS with IRSA, check that the pod's service account carries the eks.amazonaws.com/role-arn annotation and that the pod was restarted after it was added; otherwise fix credential_source.file.", error);
+            throw new CredentialSourceUnavailableException(HopName, "The subject token file does not exist. On EKS with IRSA, check that the pod's service account carries the eks.amazonaws.com/role-arn annotation and that the pod was restarted after it was added; otherwise fix credential_source.file.", error);
         }
         catch (UnauthorizedAccessException error)
         {
-            throw new CredentialUnavailableException(HopName, "The process may not read the subject token file. Check the file's permissions and the pod's securityContext (fsGroup).", error);
+            throw new CredentialSourceUnavailableException(HopName, "The process may not read the subject token file. Check the file's permissions and the pod's securityContext (fsGroup).", error);
         }
         catch (InvalidDataException error)
         {
@@ -62,7 +62,7 @@ public sealed class FileSubjectTokenSource : ISubjectTokenSource
         }
         catch (IOException error)
         {
-            throw new CredentialUnavailableException(HopName, $"The subject token file could not be read: {error.GetType().Name}.", error);
+            throw new CredentialSourceUnavailableException(HopName, $"The subject token file could not be read: {error.GetType().Name}.", error);
         }
 
         return _format.Extract(content, HopName, "subject token file");

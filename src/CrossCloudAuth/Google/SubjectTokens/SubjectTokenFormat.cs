@@ -45,7 +45,7 @@ public sealed class SubjectTokenFormat
             string text = Encoding.UTF8.GetString(content).Trim();
             if (text.Length == 0)
             {
-                throw new CredentialUnavailableException(hopName, $"The {what} is empty: there is no subject token to exchange yet. Check that whatever writes it has run (a FIFO, device or socket is never read and counts as empty: the token must be in a regular file).");
+                throw new CredentialSourceUnavailableException(hopName, $"The {what} is empty: there is no subject token to exchange yet. Check that whatever writes it has run (a FIFO, device or socket is never read and counts as empty: the token must be in a regular file).");
             }
 
             return text;
@@ -78,7 +78,7 @@ public sealed class SubjectTokenFormat
 
             if (token.Length == 0)
             {
-                throw new CredentialUnavailableException(hopName, $"The field \"{SubjectTokenFieldName}\" of the {what} is empty: there is no subject token to exchange.");
+                throw new CredentialSourceUnavailableException(hopName, $"The field \"{SubjectTokenFieldName}\" of the {what} is empty: there is no subject token to exchange.");
             }
 
             return token;

@@ -81,7 +81,7 @@ public sealed class UrlSubjectTokenSource : ISubjectTokenSource
         HopResponse response = await HopHttp.SendAsync(_httpClient, request, HopName, _timeProvider, _timeout, GoogleDefaults.MaxSubjectTokenBytes, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
-            throw new AuthenticationFailedException(
+            throw new CredentialRequestFailedException(
                 HopName,
                 $"The subject token endpoint answered HTTP {(int)response.StatusCode} {response.StatusCode}. Check credential_source.url and credential_source.headers, and that the token agent is running.",
                 response.StatusCode,

@@ -117,9 +117,9 @@ public sealed class AwsCredentialChainTests : IDisposable
     {
         DelegateCredentialSource<AwsCredentials> source = new((_, _) => ValueTask.FromResult(Credentials(TimeSpan.FromHours(1))));
         using AwsCredentialChain chain = AwsCredentialChain.From(source, Plumbing);
-        RefreshAheadCache<AccessToken> eks = chain.EksToken("target-cluster");
+        RefreshAheadCache<AuthToken> eks = chain.EksToken("target-cluster");
 
-        AccessToken first = await eks.GetAsync();
+        AuthToken first = await eks.GetAsync();
         for (int i = 0; i < Reads; i++)
         {
             Assert.Same(first, await eks.GetAsync());
@@ -222,7 +222,7 @@ public sealed class AwsCredentialChainTests : IDisposable
     {
         AwsCredentialChain ci = AwsCredentialChain.FromWebIdentity(options: Plumbing);
         AwsCredentialChain target = ci.AssumeRole(TargetRole);
-        RefreshAheadCache<AccessToken> eks = target.EksToken("target-cluster");
+        RefreshAheadCache<AuthToken> eks = target.EksToken("target-cluster");
         CachedAwsCredentials sdk = target.SdkCredentials;
         await eks.GetAsync();
 

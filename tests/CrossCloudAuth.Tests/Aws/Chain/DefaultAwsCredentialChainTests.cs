@@ -110,7 +110,7 @@ public sealed class DefaultAwsCredentialChainTests
         _environment.Set("AWS_EC2_METADATA_DISABLED", "true");
         using DefaultAwsCredentialChain chain = new(environment: _environment, timeProvider: _clock, logger: _logger);
 
-        CredentialUnavailableException error = await Assert.ThrowsAsync<CredentialUnavailableException>(() => chain.GetAsync().AsTask());
+        CredentialSourceUnavailableException error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(() => chain.GetAsync().AsTask());
 
         Assert.Equal("aws-default-chain", error.HopName);
         string[] skipped = [.. _logger.Messages.Select(m => m.Text).Where(t => t.Contains("skipped", StringComparison.Ordinal))];

@@ -31,7 +31,7 @@ public sealed class EksTokenProviderTests
     {
         EksTokenProvider provider = new(_source, new EksTokenProviderOptions { ClusterName = "target-cluster", Region = "eu-west-1" }, _environment, _time);
 
-        AccessToken token = await provider.GetAsync();
+        AuthToken token = await provider.GetAsync();
 
         Assert.StartsWith("k8s-aws-v1.", token.Token, StringComparison.Ordinal);
         string encoded = token.Token["k8s-aws-v1.".Length..];
@@ -67,7 +67,7 @@ public sealed class EksTokenProviderTests
         _source.Credentials = new AwsCredentials(AwsTestData.AccessKeyId, AwsTestData.SecretAccessKey, AwsTestData.SessionToken, AwsTestData.Now.AddMinutes(10));
         EksTokenProvider provider = new(_source, new EksTokenProviderOptions { ClusterName = "c" }, _environment, _time);
 
-        AccessToken token = await provider.GetAsync();
+        AuthToken token = await provider.GetAsync();
 
         Assert.Equal(AwsTestData.Now.AddMinutes(9), token.ExpiresOn);
     }
@@ -78,7 +78,7 @@ public sealed class EksTokenProviderTests
         _source.Credentials = new AwsCredentials(AwsTestData.AccessKeyId, AwsTestData.SecretAccessKey, AwsTestData.SessionToken, AwsTestData.Now.AddSeconds(90));
         EksTokenProvider provider = new(_source, new EksTokenProviderOptions { ClusterName = "c" }, _environment, _time);
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => provider.GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => provider.GetAsync().AsTask());
 
         Assert.True(error.IsTransient);
         Assert.Contains(_source.HopName, error.Message, StringComparison.Ordinal);
@@ -110,9 +110,9 @@ public sealed class EksTokenProviderTests
         Assert.Throws<CredentialConfigurationException>(() => new EksTokenProvider(_source, new EksTokenProviderOptions { ClusterName = "c", StsEndpoint = new Uri("http://sts.example.com") }, _environment, _time));
     }
 
-    private static Uri Decode(AccessToken token) => new(Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token.Token.AsSpan("k8s-aws-v1.".Length))));
+    private static Uri Decode(AuthToken token) => new(Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token.Token.AsSpan("k8s-aws-v1.".Length))));
 
-    private static string? Signature(AccessToken token) => HttpUtility.ParseQueryString(Decode(token).Query)["X-Amz-Signature"];
+    private static string? Signature(AuthToken token) => HttpUtility.ParseQueryString(Decode(token).Query)["X-Amz-Signature"];
 
     private sealed class FixedSource : ICredentialProvider<AwsCredentials>
     {

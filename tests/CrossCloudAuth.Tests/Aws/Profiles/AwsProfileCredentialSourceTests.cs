@@ -241,7 +241,7 @@ public sealed class AwsProfileCredentialSourceTests : AwsCredentialSourceContrac
     public async Task GetAsync_FilesAppearLater_ResolvesOnTheNextCall()
     {
         AwsProfileCredentialSource source = CreateProfile();
-        await Assert.ThrowsAsync<CredentialUnavailableException>(() => source.GetAsync().AsTask());
+        await Assert.ThrowsAsync<CredentialSourceUnavailableException>(() => source.GetAsync().AsTask());
 
         Environment.WithFile(CredentialsPath, $"[default]\naws_access_key_id = {AwsTestData.AccessKeyId}\naws_secret_access_key = {AwsTestData.SecretAccessKey}\n");
 

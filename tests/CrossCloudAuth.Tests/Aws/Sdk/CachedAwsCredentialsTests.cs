@@ -66,7 +66,7 @@ public sealed class CachedAwsCredentialsTests : IDisposable
     {
         using CachedAwsCredentials failing = CachedAwsCredentials.Create(new FailingSource(), timeProvider: _time);
 
-        CredentialUnavailableException error = await Assert.ThrowsAsync<CredentialUnavailableException>(() => failing.GetCredentialsAsync());
+        CredentialSourceUnavailableException error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(() => failing.GetCredentialsAsync());
 
         Assert.Equal("aws-test:failing", error.HopName);
     }
@@ -116,7 +116,7 @@ public sealed class CachedAwsCredentialsTests : IDisposable
         public string HopName => "aws-test:failing";
 
         public ValueTask<AwsCredentials> GetAsync(CancellationToken cancellationToken = default) =>
-            ValueTask.FromException<AwsCredentials>(new CredentialUnavailableException(HopName, "nothing here"));
+            ValueTask.FromException<AwsCredentials>(new CredentialSourceUnavailableException(HopName, "nothing here"));
     }
 
     private sealed class HandlerFactory(FakeHttpHandler handler) : HttpClientFactory

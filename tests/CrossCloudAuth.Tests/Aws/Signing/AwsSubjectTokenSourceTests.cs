@@ -75,7 +75,7 @@ public sealed class AwsSubjectTokenSourceTests
     {
         AwsSubjectTokenSource source = Create(new AwsSubjectTokenSourceOptions { Audience = Audience });
 
-        CredentialUnavailableException error = await Assert.ThrowsAsync<CredentialUnavailableException>(() => source.GetSubjectTokenAsync().AsTask());
+        CredentialSourceUnavailableException error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(() => source.GetSubjectTokenAsync().AsTask());
 
         Assert.Contains("AWS_REGION", error.Message, StringComparison.Ordinal);
     }
@@ -91,10 +91,10 @@ public sealed class AwsSubjectTokenSourceTests
     [Fact]
     public async Task GetSubjectTokenAsync_SourceFails_PropagatesItsError()
     {
-        _credentials.Error = new CredentialUnavailableException("aws-test:source", "nothing here");
+        _credentials.Error = new CredentialSourceUnavailableException("aws-test:source", "nothing here");
         AwsSubjectTokenSource source = Create(new AwsSubjectTokenSourceOptions { Audience = Audience, Region = "us-east-1" });
 
-        CredentialUnavailableException error = await Assert.ThrowsAsync<CredentialUnavailableException>(() => source.GetSubjectTokenAsync().AsTask());
+        CredentialSourceUnavailableException error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(() => source.GetSubjectTokenAsync().AsTask());
 
         Assert.Equal("aws-test:source", error.HopName);
     }

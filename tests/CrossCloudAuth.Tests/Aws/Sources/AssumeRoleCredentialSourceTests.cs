@@ -22,7 +22,7 @@ public sealed class AssumeRoleCredentialSourceTests : AwsCredentialSourceContrac
         Http.On(HttpMethod.Post, "/", StsResponses.Ok(StsResponses.AssumeRole(AwsTestData.Now.AddHours(1))));
 
     protected override void ArrangeUnavailable() =>
-        Caller.Error = new CredentialUnavailableException("aws-sts:AssumeRole(caller-unavailable)", "The caller has no credentials here.");
+        Caller.Error = new CredentialSourceUnavailableException("aws-sts:AssumeRole(caller-unavailable)", "The caller has no credentials here.");
 
     protected override bool ArrangeRejected()
     {
@@ -110,7 +110,7 @@ public sealed class AssumeRoleCredentialSourceTests : AwsCredentialSourceContrac
     {
         ArrangeRejected();
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => CreateAssumeRole(Caller).GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => CreateAssumeRole(Caller).GetAsync().AsTask());
 
         Assert.Equal("AccessDenied", error.ErrorCode);
         Assert.False(error.IsTransient);
@@ -135,7 +135,7 @@ public sealed class AssumeRoleCredentialSourceTests : AwsCredentialSourceContrac
     {
         Http.On(HttpMethod.Post, "/", StsResponses.Fail(HttpStatusCode.BadRequest, "ExpiredToken", "The security token included in the request is expired"));
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => CreateAssumeRole(Caller).GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => CreateAssumeRole(Caller).GetAsync().AsTask());
 
         Assert.True(error.IsTransient);
         Assert.Contains(Caller.HopName, error.Message, StringComparison.Ordinal);
@@ -144,9 +144,9 @@ public sealed class AssumeRoleCredentialSourceTests : AwsCredentialSourceContrac
     [Fact]
     public async Task GetAsync_CallerFails_PropagatesCallersErrorWithoutCallingSts()
     {
-        Caller.Error = new AuthenticationFailedException("aws-imds:credentials", "boom");
+        Caller.Error = new CredentialRequestFailedException("aws-imds:credentials", "boom");
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => CreateAssumeRole(Caller).GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => CreateAssumeRole(Caller).GetAsync().AsTask());
 
         Assert.Equal("aws-imds:credentials", error.HopName);
         Assert.Empty(Http.Requests);

@@ -6,7 +6,7 @@ namespace CrossCloudAuth.Tests.Aws.Sources;
 
 /// <summary>
 /// The contract every AWS credential source keeps, run against each of them: unavailable → a
-/// <see cref="CredentialUnavailableException"/> naming the hop; success → credentials with the expiry the upstream
+/// <see cref="CredentialSourceUnavailableException"/> naming the hop; success → credentials with the expiry the upstream
 /// reported; upstream failures → typed exceptions naming the hop; and no secret in any message or hop name.
 /// </summary>
 public abstract class AwsCredentialSourceContractTests
@@ -55,7 +55,7 @@ public abstract class AwsCredentialSourceContractTests
     {
         ArrangeUnavailable();
 
-        CredentialUnavailableException error = await Assert.ThrowsAsync<CredentialUnavailableException>(() => CreateSource().GetAsync().AsTask());
+        CredentialSourceUnavailableException error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(() => CreateSource().GetAsync().AsTask());
 
         Assert.StartsWith(HopPrefix, error.HopName, StringComparison.Ordinal);
         Assert.StartsWith("[" + error.HopName + "]", error.Message, StringComparison.Ordinal);
@@ -72,7 +72,7 @@ public abstract class AwsCredentialSourceContractTests
 
         CrossCloudAuthException error = await Assert.ThrowsAnyAsync<CrossCloudAuthException>(() => CreateSource().GetAsync().AsTask());
 
-        Assert.IsNotType<CredentialUnavailableException>(error);
+        Assert.IsNotType<CredentialSourceUnavailableException>(error);
         Assert.StartsWith(HopPrefix, error.HopName, StringComparison.Ordinal);
         AwsTestData.AssertNoSecret(error, ExtraSecrets);
         foreach (RecordedRequest request in Http.Requests)

@@ -143,7 +143,7 @@ public sealed class ContainerCredentialSourceTests : AwsCredentialSourceContract
         ArrangePodIdentity();
         Http.On(HttpMethod.Get, "/v1/credentials", FakeHttpHandler.Fail(new HttpRequestException("Connection refused")));
 
-        CredentialUnavailableException error = await Assert.ThrowsAsync<CredentialUnavailableException>(() => CreateContainer().GetAsync().AsTask());
+        CredentialSourceUnavailableException error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(() => CreateContainer().GetAsync().AsTask());
 
         Assert.Equal(3, Http.Requests.Count);
         Assert.Contains("eks-pod-identity-agent", error.Message, StringComparison.Ordinal);
@@ -167,7 +167,7 @@ public sealed class ContainerCredentialSourceTests : AwsCredentialSourceContract
     {
         ArrangeRejected();
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => CreateContainer().GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => CreateContainer().GetAsync().AsTask());
 
         Assert.Equal(HttpStatusCode.Forbidden, error.StatusCode);
         Assert.Contains("pod identity association", error.Message, StringComparison.Ordinal);

@@ -92,7 +92,7 @@ public sealed class Ec2InstanceMetadataCredentialSourceTests : AwsCredentialSour
         Http.On(HttpMethod.Put, TokenPath, HttpStatusCode.OK, ImdsToken)
             .On(HttpMethod.Get, CredentialsPath, HttpStatusCode.Unauthorized);
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => CreateImds().GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => CreateImds().GetAsync().AsTask());
 
         Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
         Assert.Equal(2, Http.Requests.Count(r => r.Method == HttpMethod.Put));
@@ -105,7 +105,7 @@ public sealed class Ec2InstanceMetadataCredentialSourceTests : AwsCredentialSour
         ArrangeImds();
         Environment.Set("AWS_EC2_METADATA_DISABLED", "true");
 
-        CredentialUnavailableException error = await Assert.ThrowsAsync<CredentialUnavailableException>(() => CreateImds().GetAsync().AsTask());
+        CredentialSourceUnavailableException error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(() => CreateImds().GetAsync().AsTask());
 
         Assert.Contains("AWS_EC2_METADATA_DISABLED", error.Message, StringComparison.Ordinal);
         Assert.Empty(Http.Requests);
@@ -129,7 +129,7 @@ public sealed class Ec2InstanceMetadataCredentialSourceTests : AwsCredentialSour
             Time.Advance(Options.RequestTimeout);
         }
 
-        CredentialUnavailableException error = await Assert.ThrowsAsync<CredentialUnavailableException>(() => fetch);
+        CredentialSourceUnavailableException error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(() => fetch);
         Assert.Contains("hop limit", error.Message, StringComparison.Ordinal);
         Assert.Equal(2, Http.Requests.Count);
     }
@@ -162,7 +162,7 @@ public sealed class Ec2InstanceMetadataCredentialSourceTests : AwsCredentialSour
     {
         Http.On(HttpMethod.Put, TokenPath, HttpStatusCode.OK, ImdsToken).On(HttpMethod.Get, CredentialsPath, HttpStatusCode.NotFound);
 
-        CredentialUnavailableException error = await Assert.ThrowsAsync<CredentialUnavailableException>(() => CreateImds().GetAsync().AsTask());
+        CredentialSourceUnavailableException error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(() => CreateImds().GetAsync().AsTask());
 
         Assert.Contains("instance profile", error.Message, StringComparison.Ordinal);
     }
@@ -178,7 +178,7 @@ public sealed class Ec2InstanceMetadataCredentialSourceTests : AwsCredentialSour
             .On(HttpMethod.Get, CredentialsPath + "web-role", HttpStatusCode.OK, body)
             .On(HttpMethod.Get, CredentialsPath, HttpStatusCode.OK, "web-role");
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => CreateImds().GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => CreateImds().GetAsync().AsTask());
 
         Assert.True(error.IsTransient);
     }
@@ -190,7 +190,7 @@ public sealed class Ec2InstanceMetadataCredentialSourceTests : AwsCredentialSour
             .On(HttpMethod.Get, CredentialsPath + "web-role", HttpStatusCode.OK, AwsTestData.CredentialJson(AwsTestData.Now.AddMinutes(-1)))
             .On(HttpMethod.Get, CredentialsPath, HttpStatusCode.OK, "web-role");
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => CreateImds().GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => CreateImds().GetAsync().AsTask());
 
         Assert.Equal("ExpiredCredentials", error.ErrorCode);
     }
@@ -285,7 +285,7 @@ public sealed class Ec2InstanceMetadataCredentialSourceTests : AwsCredentialSour
     {
         Http.On(HttpMethod.Put, TokenPath, HttpStatusCode.OK, ImdsToken).On(HttpMethod.Get, "/latest/meta-data/placement/region", HttpStatusCode.OK, "<html>captive portal</html>");
 
-        await Assert.ThrowsAsync<AuthenticationFailedException>(() => CreateImds().GetRegionAsync().AsTask());
+        await Assert.ThrowsAsync<CredentialRequestFailedException>(() => CreateImds().GetRegionAsync().AsTask());
     }
 
     [Fact]

@@ -100,7 +100,7 @@ public sealed class StaticStabilityTests
         _time.SetUtcNow(Expiry - TimeSpan.FromMinutes(6));
         _outage = FakeHttpHandler.Respond(HttpStatusCode.ServiceUnavailable, "");
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => source.GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => source.GetAsync().AsTask());
         Assert.True(error.IsTransient);
         Assert.DoesNotContain(_logger.Entries, e => e.Level >= LogLevel.Warning);
     }
@@ -111,7 +111,7 @@ public sealed class StaticStabilityTests
         Ec2InstanceMetadataCredentialSource source = CreateImds(random: 0);
         _outage = FakeHttpHandler.Respond(HttpStatusCode.InternalServerError, "");
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => source.GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => source.GetAsync().AsTask());
 
         Assert.True(error.IsTransient);
     }
@@ -125,7 +125,7 @@ public sealed class StaticStabilityTests
         _time.SetUtcNow(Expiry - TimeSpan.FromMinutes(1));
 
         List<DateTimeOffset> expiries = [];
-        AuthenticationFailedException? error = null;
+        CredentialRequestFailedException? error = null;
         for (int i = 0; i < 100 && error is null; i++)
         {
             try
@@ -135,7 +135,7 @@ public sealed class StaticStabilityTests
                 expiries.Add(extended.ExpiresOn);
                 _time.SetUtcNow(extended.ExpiresOn - TimeSpan.FromMinutes(1)); // a caller refreshing shortly before expiry
             }
-            catch (AuthenticationFailedException e)
+            catch (CredentialRequestFailedException e)
             {
                 error = e;
             }
@@ -152,7 +152,7 @@ public sealed class StaticStabilityTests
 
         // The bound holds: later calls still fail, and say so in the log only once.
         _time.Advance(TimeSpan.FromMinutes(30));
-        await Assert.ThrowsAsync<AuthenticationFailedException>(() => source.GetAsync().AsTask());
+        await Assert.ThrowsAsync<CredentialRequestFailedException>(() => source.GetAsync().AsTask());
         Assert.Single(_logger.Entries, e => e.EventId.Id == ImdsLimitEvent);
     }
 
@@ -167,7 +167,7 @@ public sealed class StaticStabilityTests
             ? FakeHttpHandler.Respond(HttpStatusCode.OK, "IMDSTOKEN")(request)
             : FakeHttpHandler.Respond(HttpStatusCode.NotFound, "")(request);
 
-        await Assert.ThrowsAsync<CredentialUnavailableException>(() => source.GetAsync().AsTask());
+        await Assert.ThrowsAsync<CredentialSourceUnavailableException>(() => source.GetAsync().AsTask());
         Assert.DoesNotContain(_logger.Entries, e => e.EventId.Id == ImdsExtendedEvent);
     }
 
@@ -182,7 +182,7 @@ public sealed class StaticStabilityTests
             ? FakeHttpHandler.Respond(HttpStatusCode.OK, "IMDSTOKEN")(request)
             : FakeHttpHandler.Respond(HttpStatusCode.Forbidden, "")(request);
 
-        await Assert.ThrowsAsync<CredentialUnavailableException>(() => source.GetAsync().AsTask());
+        await Assert.ThrowsAsync<CredentialSourceUnavailableException>(() => source.GetAsync().AsTask());
         Assert.DoesNotContain(_logger.Entries, e => e.EventId.Id == ImdsExtendedEvent);
     }
 
@@ -255,7 +255,7 @@ public sealed class StaticStabilityTests
         _time.SetUtcNow(Expiry - TimeSpan.FromMinutes(2));
         _outage = FakeHttpHandler.Respond((HttpStatusCode)status, "");
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => source.GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => source.GetAsync().AsTask());
         Assert.Equal((HttpStatusCode)status, error.StatusCode);
         Assert.DoesNotContain(_logger.Entries, e => e.EventId.Id == ContainerExtendedEvent);
     }

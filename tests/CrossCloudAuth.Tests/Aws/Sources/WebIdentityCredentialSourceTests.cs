@@ -97,7 +97,7 @@ public sealed class WebIdentityCredentialSourceTests : AwsCredentialSourceContra
         ArrangeAvailable();
         Environment.RemoveFile(TokenFile);
 
-        CredentialUnavailableException error = await Assert.ThrowsAsync<CredentialUnavailableException>(() => CreateWebIdentity().GetAsync().AsTask());
+        CredentialSourceUnavailableException error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(() => CreateWebIdentity().GetAsync().AsTask());
 
         Assert.Equal("file:" + TokenFile, error.HopName);
         Assert.Empty(Http.Requests);
@@ -111,7 +111,7 @@ public sealed class WebIdentityCredentialSourceTests : AwsCredentialSourceContra
         ArrangeAvailable();
         Environment.WithFile(TokenFile, content);
 
-        CredentialUnavailableException error = await Assert.ThrowsAsync<CredentialUnavailableException>(() => CreateWebIdentity().GetAsync().AsTask());
+        CredentialSourceUnavailableException error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(() => CreateWebIdentity().GetAsync().AsTask());
 
         Assert.Equal("file:" + TokenFile, error.HopName);
         Assert.Contains("empty", error.Message, StringComparison.Ordinal);
@@ -153,7 +153,7 @@ public sealed class WebIdentityCredentialSourceTests : AwsCredentialSourceContra
         Http.On(HttpMethod.Post, "/", StsResponses.Fail(HttpStatusCode.BadRequest, "InvalidIdentityToken",
             "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements"));
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => CreateWebIdentity().GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => CreateWebIdentity().GetAsync().AsTask());
 
         Assert.Equal("InvalidIdentityToken", error.ErrorCode);
         Assert.Contains("Couldn't retrieve verification key", error.Message, StringComparison.Ordinal);
@@ -174,7 +174,7 @@ public sealed class WebIdentityCredentialSourceTests : AwsCredentialSourceContra
         ArrangePod();
         Http.On(HttpMethod.Post, "/", StsResponses.Fail(status, code, message, (int)status >= 500 ? "Receiver" : "Sender"));
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => CreateWebIdentity().GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => CreateWebIdentity().GetAsync().AsTask());
 
         Assert.Equal(transient, error.IsTransient);
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
@@ -189,7 +189,7 @@ public sealed class WebIdentityCredentialSourceTests : AwsCredentialSourceContra
         ArrangePod();
         Http.On(HttpMethod.Post, "/", StsResponses.Ok(body));
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => CreateWebIdentity().GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => CreateWebIdentity().GetAsync().AsTask());
 
         Assert.True(error.IsTransient);
         Assert.Equal("MalformedResponse", error.ErrorCode);
@@ -206,7 +206,7 @@ public sealed class WebIdentityCredentialSourceTests : AwsCredentialSourceContra
         await started.Task;
         Time.Advance(Options.Sts.Timeout);
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => fetch);
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => fetch);
         Assert.True(error.IsTransient);
     }
 

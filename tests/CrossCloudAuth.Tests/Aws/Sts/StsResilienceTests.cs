@@ -38,7 +38,7 @@ public sealed class StsResilienceTests
         EndlessStream body = new(prefix);
         _http.On(HttpMethod.Post, "/", _ => Task.FromResult(new HttpResponseMessage(status) { Content = new StreamContent(body) }));
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => Create().GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => Create().GetAsync().AsTask());
 
         Assert.StartsWith("aws-sts:AssumeRoleWithWebIdentity", error.HopName, StringComparison.Ordinal);
         Assert.Equal("ResponseTooLarge", error.ErrorCode);
@@ -59,7 +59,7 @@ public sealed class StsResilienceTests
             return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content });
         });
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => Create().GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => Create().GetAsync().AsTask());
 
         Assert.Equal("ResponseTooLarge", error.ErrorCode);
         Assert.Equal(0, body.BytesRead);
@@ -83,7 +83,7 @@ public sealed class StsResilienceTests
             _time.Advance(_options.Sts.Timeout);
         }
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => fetch);
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => fetch);
         Assert.Equal("Timeout", error.ErrorCode);
         Assert.True(error.IsTransient);
         Assert.Equal(3, _http.Requests.Count);
@@ -108,7 +108,7 @@ public sealed class StsResilienceTests
         await _time.NextTimerAsync();
         _time.Advance(_options.Sts.Timeout);
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => fetch);
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => fetch);
         Assert.Equal("Timeout", error.ErrorCode);
     }
 

@@ -69,7 +69,7 @@ public sealed class GoogleApisCredentialTests
         _google.OnSts(_ => FakeGoogleEndpoints.Json("""{"error":"invalid_target","error_description":"The target service indicated by the \"audience\" parameters is invalid."}""", System.Net.HttpStatusCode.BadRequest));
         using GoogleFederatedCredential federated = FromFixture("eks-irsa-file.json", _google, _time, _environment);
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => new GoogleApisCredential(federated).GetAccessTokenForRequestAsync());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => new GoogleApisCredential(federated).GetAccessTokenForRequestAsync());
 
         Assert.Equal("invalid_target", error.ErrorCode);
     }

@@ -42,7 +42,7 @@ public sealed class Aws1DefaultChainEmulatorTests
             Plumb(o, environment, http);
             o.UseDefaultAwsCredentialChain = true;
         });
-        AccessToken token = await credential.GetAsync(Timeout());
+        AuthToken token = await credential.GetAsync(Timeout());
 
         // Assert: IAM Credentials issued the token only because the federated principal is the task role.
         Assert.False(string.IsNullOrEmpty(token.Token));
@@ -69,7 +69,7 @@ public sealed class Aws1DefaultChainEmulatorTests
             Plumb(o, environment, http);
             o.AwsCredentials = aws;
         });
-        AccessToken token = await credential.GetAsync(Timeout());
+        AuthToken token = await credential.GetAsync(Timeout());
 
         Assert.False(string.IsNullOrEmpty(token.Token));
         Assert.StartsWith("aws-container", aws.HopName, StringComparison.Ordinal);

@@ -153,7 +153,7 @@ public sealed class ExternalAccountConfigurationTests
     {
         FakeSystemEnvironment environment = new();
 
-        CredentialUnavailableException error = await Assert.ThrowsAsync<CredentialUnavailableException>(() => ExternalAccountConfiguration.LoadFromEnvironmentAsync(environment));
+        CredentialSourceUnavailableException error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(() => ExternalAccountConfiguration.LoadFromEnvironmentAsync(environment));
 
         Assert.Contains("GOOGLE_APPLICATION_CREDENTIALS is not set", error.Message, StringComparison.Ordinal);
     }
@@ -174,7 +174,7 @@ public sealed class ExternalAccountConfigurationTests
     [Fact]
     public async Task LoadFileAsync_MissingFile_ThrowsUnavailableNamingThePath()
     {
-        CredentialUnavailableException error = await Assert.ThrowsAsync<CredentialUnavailableException>(() => ExternalAccountConfiguration.LoadFileAsync("/nope.json", new FakeSystemEnvironment()));
+        CredentialSourceUnavailableException error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(() => ExternalAccountConfiguration.LoadFileAsync("/nope.json", new FakeSystemEnvironment()));
 
         Assert.Equal("google-config:/nope.json", error.HopName);
     }

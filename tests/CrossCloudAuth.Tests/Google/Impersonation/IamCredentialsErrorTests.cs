@@ -18,7 +18,7 @@ public sealed class IamCredentialsErrorTests
         _google.OnGenerateAccessToken(_ => Error(403, "PERMISSION_DENIED", "Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist)."));
         using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => credential.GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => credential.GetAsync().AsTask());
 
         Assert.Contains("roles/iam.workloadIdentityUser", error.Message, StringComparison.Ordinal);
         Assert.Contains("principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/aws-test/subject/", error.Message, StringComparison.Ordinal);
@@ -33,7 +33,7 @@ public sealed class IamCredentialsErrorTests
         _google.OnGenerateIdToken(_ => Error(403, "PERMISSION_DENIED", "Permission denied."));
         using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => credential.GetIdTokenAsync("https://x.run.app").AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => credential.GetIdTokenAsync("https://x.run.app").AsTask());
 
         Assert.Equal("iam-credentials:generateIdToken(sa01@my-project.iam.gserviceaccount.com)", error.HopName);
         Assert.Contains("iam.serviceAccounts.getOpenIdToken", error.Message, StringComparison.Ordinal);
@@ -50,7 +50,7 @@ public sealed class IamCredentialsErrorTests
         _google.OnGenerateAccessToken(_ => Error(status, code, "Something went wrong."));
         using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => credential.GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => credential.GetAsync().AsTask());
 
         Assert.Equal(code, error.ErrorCode);
         Assert.Equal(transient, error.IsTransient);
@@ -64,7 +64,7 @@ public sealed class IamCredentialsErrorTests
         _google.OnGenerateAccessToken(_ => FakeGoogleEndpoints.Text("<html>Forbidden</html>", HttpStatusCode.Forbidden));
         using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => credential.GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => credential.GetAsync().AsTask());
 
         Assert.Equal("PERMISSION_DENIED", error.ErrorCode);
         Assert.DoesNotContain("<html>", error.Message, StringComparison.Ordinal);
@@ -79,7 +79,7 @@ public sealed class IamCredentialsErrorTests
         _google.OnGenerateAccessToken(_ => FakeGoogleEndpoints.Json(body));
         using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => credential.GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => credential.GetAsync().AsTask());
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
@@ -92,7 +92,7 @@ public sealed class IamCredentialsErrorTests
         _google.OnGenerateAccessToken(_ => FakeGoogleEndpoints.Json($$"""{"accessToken":"ya29.capped","expireTime":"{{expireTime}}"}"""));
         using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);
 
-        AccessToken token = await credential.GetAsync();
+        AuthToken token = await credential.GetAsync();
 
         Assert.Equal(_time.GetUtcNow().AddHours(12), token.ExpiresOn);
     }
@@ -103,7 +103,7 @@ public sealed class IamCredentialsErrorTests
         _google.OnGenerateIdToken(_ => FakeGoogleEndpoints.Json("""{"token":"not-a-jwt"}"""));
         using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => credential.GetIdTokenAsync("https://x.run.app").AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => credential.GetIdTokenAsync("https://x.run.app").AsTask());
 
         Assert.Contains("exp claim", error.Message, StringComparison.Ordinal);
     }

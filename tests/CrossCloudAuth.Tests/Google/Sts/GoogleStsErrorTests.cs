@@ -27,7 +27,7 @@ public sealed class GoogleStsErrorTests
         _google.OnSts(_ => FakeGoogleEndpoints.Json($$"""{"error":"{{code}}","error_description":{{System.Text.Json.JsonSerializer.Serialize(description)}}}""", HttpStatusCode.BadRequest));
         using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => credential.GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => credential.GetAsync().AsTask());
 
         Assert.Equal("google-sts:token-exchange", error.HopName);
         Assert.Equal(code, error.ErrorCode);
@@ -46,7 +46,7 @@ public sealed class GoogleStsErrorTests
         _google.OnSts(_ => FakeGoogleEndpoints.Json($$"""{"error":"invalid_grant","error_description":"Bad token {{SubjectToken}} here"}""", HttpStatusCode.BadRequest));
         using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => credential.GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => credential.GetAsync().AsTask());
 
         Assert.DoesNotContain(SubjectToken, error.Message, StringComparison.Ordinal);
         Assert.Contains("<redacted>", error.Message, StringComparison.Ordinal);
@@ -61,7 +61,7 @@ public sealed class GoogleStsErrorTests
         _google.OnSts(_ => FakeGoogleEndpoints.Text("<html>oops</html>", status));
         using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => credential.GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => credential.GetAsync().AsTask());
 
         Assert.True(error.IsTransient);
         Assert.Equal(status, error.StatusCode);
@@ -79,7 +79,7 @@ public sealed class GoogleStsErrorTests
                 : FakeGoogleEndpoints.IamToken("impersonated-token", Now.AddHours(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)));
         using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);
 
-        AccessToken token = await credential.GetAsync();
+        AuthToken token = await credential.GetAsync();
 
         Assert.Equal("impersonated-token", token.Token);
         Assert.Equal(2, _google.RequestsTo(FakeGoogleEndpoints.StsUrl).Count());
@@ -92,7 +92,7 @@ public sealed class GoogleStsErrorTests
         _google.OnSts(_ => FakeGoogleEndpoints.Json("""{"error":"invalid_grant","error_description":"no"}""", HttpStatusCode.BadRequest));
         using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);
 
-        await Assert.ThrowsAsync<AuthenticationFailedException>(() => credential.GetAsync().AsTask());
+        await Assert.ThrowsAsync<CredentialRequestFailedException>(() => credential.GetAsync().AsTask());
 
         Assert.Single(_google.RequestsTo(FakeGoogleEndpoints.StsUrl));
     }
@@ -108,7 +108,7 @@ public sealed class GoogleStsErrorTests
         _google.OnSts(_ => FakeGoogleEndpoints.Json(body));
         using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => credential.GetAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => credential.GetAsync().AsTask());
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
@@ -130,7 +130,7 @@ public sealed class GoogleStsErrorTests
         _environment.WithFile(TokenPath, string.Empty);
         using GoogleFederatedCredential credential = FromFixture("eks-irsa-file.json", _google, _time, _environment);
 
-        CredentialUnavailableException error = await Assert.ThrowsAsync<CredentialUnavailableException>(() => credential.GetAsync().AsTask());
+        CredentialSourceUnavailableException error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(() => credential.GetAsync().AsTask());
 
         Assert.Equal($"file:{TokenPath}", error.HopName);
         Assert.Empty(_google.Requests);

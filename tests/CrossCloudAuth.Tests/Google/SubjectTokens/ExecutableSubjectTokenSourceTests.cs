@@ -88,7 +88,7 @@ public sealed class ExecutableSubjectTokenSourceTests
     {
         ExecutableSubjectTokenSource source = Create(new ScriptedRunner(output));
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => source.GetSubjectTokenAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => source.GetSubjectTokenAsync().AsTask());
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-token-value", error.ToString(), StringComparison.Ordinal);
@@ -100,7 +100,7 @@ public sealed class ExecutableSubjectTokenSourceTests
     {
         ExecutableSubjectTokenSource source = Create(new ScriptedRunner($$"""{"version":1,"success":true,"token_type":"{{SubjectTokenTypes.Jwt}}","id_token":"x"}"""), outputFile: "/tmp/out.json");
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => source.GetSubjectTokenAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => source.GetSubjectTokenAsync().AsTask());
 
         Assert.Contains("expiration_time", error.Message, StringComparison.Ordinal);
     }
@@ -110,7 +110,7 @@ public sealed class ExecutableSubjectTokenSourceTests
     {
         ExecutableSubjectTokenSource source = Create(new ScriptedRunner("{}", exitCode: 3));
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => source.GetSubjectTokenAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => source.GetSubjectTokenAsync().AsTask());
 
         Assert.Contains("exited with code 3", error.Message, StringComparison.Ordinal);
     }
@@ -120,7 +120,7 @@ public sealed class ExecutableSubjectTokenSourceTests
     {
         ExecutableSubjectTokenSource source = Create(new ScriptedRunner(new TimeoutException()));
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => source.GetSubjectTokenAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => source.GetSubjectTokenAsync().AsTask());
 
         Assert.True(error.IsTransient);
         Assert.Contains("timeout_millis", error.Message, StringComparison.Ordinal);

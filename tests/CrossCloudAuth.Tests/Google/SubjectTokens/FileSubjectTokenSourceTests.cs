@@ -45,7 +45,7 @@ public sealed class FileSubjectTokenSourceTests
     {
         FileSubjectTokenSource source = new(Path, SubjectTokenTypes.Jwt, environment: new FakeSystemEnvironment());
 
-        CredentialUnavailableException error = await Assert.ThrowsAsync<CredentialUnavailableException>(() => source.GetSubjectTokenAsync().AsTask());
+        CredentialSourceUnavailableException error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(() => source.GetSubjectTokenAsync().AsTask());
 
         Assert.Equal($"file:{Path}", error.HopName);
         Assert.Contains("eks.amazonaws.com/role-arn", error.Message, StringComparison.Ordinal);
@@ -58,7 +58,7 @@ public sealed class FileSubjectTokenSourceTests
     {
         FileSubjectTokenSource source = new(Path, SubjectTokenTypes.Jwt, environment: new FakeSystemEnvironment().WithFile(Path, content));
 
-        CredentialUnavailableException error = await Assert.ThrowsAsync<CredentialUnavailableException>(() => source.GetSubjectTokenAsync().AsTask());
+        CredentialSourceUnavailableException error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(() => source.GetSubjectTokenAsync().AsTask());
 
         Assert.Contains("empty", error.Message, StringComparison.Ordinal);
     }

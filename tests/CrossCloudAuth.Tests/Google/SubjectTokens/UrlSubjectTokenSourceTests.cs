@@ -44,7 +44,7 @@ public sealed class UrlSubjectTokenSourceTests
         using HttpClient http = new(fake);
         UrlSubjectTokenSource source = new(http, s_url, SubjectTokenTypes.Jwt);
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => source.GetSubjectTokenAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => source.GetSubjectTokenAsync().AsTask());
 
         Assert.Equal(status, error.StatusCode);
         Assert.Equal(transient, error.IsTransient);
@@ -59,7 +59,7 @@ public sealed class UrlSubjectTokenSourceTests
         using HttpClient http = new(fake);
         UrlSubjectTokenSource source = new(http, s_url, SubjectTokenTypes.Jwt);
 
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => source.GetSubjectTokenAsync().AsTask());
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => source.GetSubjectTokenAsync().AsTask());
 
         Assert.Contains("larger than", error.Message, StringComparison.Ordinal);
     }
@@ -74,7 +74,7 @@ public sealed class UrlSubjectTokenSourceTests
 
         Task<string> pending = source.GetSubjectTokenAsync().AsTask();
         time.Advance(TimeSpan.FromSeconds(11));
-        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => pending);
+        CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => pending);
 
         Assert.True(error.IsTransient);
         Assert.Contains("within 10 s", error.Message, StringComparison.Ordinal);

@@ -27,7 +27,7 @@ public sealed class CredentialDocumentFuzzTests
             string json = Encoding.UTF8.GetString(bytes);
             if (!Expect.Parses(() => Parse(json), bytes.Length, out AwsCredentials? credentials, [Secret, SessionToken]))
             {
-                Assert.ThrowsAny<AuthenticationFailedException>(() => Parse(json));
+                Assert.ThrowsAny<CredentialRequestFailedException>(() => Parse(json));
                 return;
             }
 
@@ -52,7 +52,7 @@ public sealed class CredentialDocumentFuzzTests
     {
         string json = $$"""{"Code":"{{new string('E', 50_000)}}","Message":"{{new string('m', 50_000)}}"}""";
 
-        AuthenticationFailedException error = Assert.Throws<AuthenticationFailedException>(() => Parse(json));
+        CredentialRequestFailedException error = Assert.Throws<CredentialRequestFailedException>(() => Parse(json));
 
         Assert.True(error.Message.Length < Expect.MaxMessageChars, $"{error.Message.Length} characters");
         Assert.Contains("EEEE", error.Message, StringComparison.Ordinal);

@@ -29,7 +29,7 @@ public sealed class WebIdentityTokenFuzzTests
                 // Nothing but white space is a file mid-rotation (unavailable); anything else is not a token file.
                 Exception error = await Record.ExceptionAsync(() => Read(bytes));
                 bool blank = Encoding.UTF8.GetString(bytes).Trim().Length == 0;
-                Assert.IsType(blank ? typeof(CredentialUnavailableException) : typeof(CredentialConfigurationException), error);
+                Assert.IsType(blank ? typeof(CredentialSourceUnavailableException) : typeof(CredentialConfigurationException), error);
             }
         }, baseCount: 400, print: bytes => Fuzz.Printable(bytes));
 

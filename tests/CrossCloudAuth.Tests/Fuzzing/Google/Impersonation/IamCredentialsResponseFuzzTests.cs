@@ -51,10 +51,10 @@ public sealed class IamCredentialsResponseFuzzTests
         await Fuzz.CheckAsync(from status in s_status from body in Gen.OneOf(Hostile.Documents(s_accessToken), Hostile.Documents(s_error)) select (status, body), async response =>
         {
             (http.Status, http.Body) = response;
-            (bool ok, AccessToken? token) = await Expect.ParsesAsync(() => client.GenerateAccessTokenAsync(Federated, ["https://www.googleapis.com/auth/cloud-platform"], null, CancellationToken.None), [MintedToken, FederatedToken]);
+            (bool ok, AuthToken? token) = await Expect.ParsesAsync(() => client.GenerateAccessTokenAsync(Federated, ["https://www.googleapis.com/auth/cloud-platform"], null, CancellationToken.None), [MintedToken, FederatedToken]);
             if (!ok)
             {
-                await Assert.ThrowsAnyAsync<AuthenticationFailedException>(() => client.GenerateAccessTokenAsync(Federated, ["scope"], null, CancellationToken.None));
+                await Assert.ThrowsAnyAsync<CredentialRequestFailedException>(() => client.GenerateAccessTokenAsync(Federated, ["scope"], null, CancellationToken.None));
             }
             else
             {
@@ -75,7 +75,7 @@ public sealed class IamCredentialsResponseFuzzTests
         await Fuzz.CheckAsync(from status in s_status from body in Gen.OneOf(Hostile.Documents(s_idToken), Hostile.Documents(s_error), Hostile.Documents(hostileJwts)) select (status, body), async response =>
         {
             (http.Status, http.Body) = response;
-            (bool ok, AccessToken? token) = await Expect.ParsesAsync(() => client.GenerateIdTokenAsync(Federated, "https://service.example.com", includeEmail: true, CancellationToken.None), [FederatedToken]);
+            (bool ok, AuthToken? token) = await Expect.ParsesAsync(() => client.GenerateIdTokenAsync(Federated, "https://service.example.com", includeEmail: true, CancellationToken.None), [FederatedToken]);
             if (ok)
             {
                 Assert.True(token!.Token.Length <= response.Item2.Length);
@@ -92,13 +92,13 @@ public sealed class IamCredentialsResponseFuzzTests
         {
             http.Body = Hostile.Serialize(document);
 
-            AccessToken token = await client.GenerateIdTokenAsync(Federated, "https://service.example.com", includeEmail: false, CancellationToken.None);
+            AuthToken token = await client.GenerateIdTokenAsync(Federated, "https://service.example.com", includeEmail: false, CancellationToken.None);
 
             Assert.Equal((string)document["token"]!, token.Token);
         }, baseCount: 100, print: document => document.ToJsonString());
     }
 
-    private static AccessToken Federated => new(FederatedToken, s_now.AddHours(1));
+    private static AuthToken Federated => new(FederatedToken, s_now.AddHours(1));
 
     internal static string Jwt(string payload) => "eyJhbGciOiJSUzI1NiJ9." + Base64Url.EncodeToString(Hostile.Utf8(payload)) + ".c2lnbmF0dXJl";
 

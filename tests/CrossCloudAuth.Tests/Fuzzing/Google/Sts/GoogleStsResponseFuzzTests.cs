@@ -47,7 +47,7 @@ public sealed class GoogleStsResponseFuzzTests
         await Fuzz.CheckAsync(s_responses, async response =>
         {
             (http.Status, http.Body) = response;
-            (bool ok, AccessToken? token) = await Expect.ParsesAsync(() => exchanger.GetAsync().AsTask(), [AccessToken, SubjectToken]);
+            (bool ok, AuthToken? token) = await Expect.ParsesAsync(() => exchanger.GetAsync().AsTask(), [AccessToken, SubjectToken]);
             if (ok)
             {
                 Assert.InRange(token!.Token.Length, 1, response.Item2.Length);
@@ -55,7 +55,7 @@ public sealed class GoogleStsResponseFuzzTests
             }
             else
             {
-                await Assert.ThrowsAnyAsync<AuthenticationFailedException>(() => exchanger.GetAsync().AsTask());
+                await Assert.ThrowsAnyAsync<CredentialRequestFailedException>(() => exchanger.GetAsync().AsTask());
             }
         }, baseCount: 600, print: response => $"{(int)response.Item1} {Fuzz.Printable(response.Item2)}");
     }
@@ -71,7 +71,7 @@ public sealed class GoogleStsResponseFuzzTests
     {
         FixedResponseHandler http = new() { Body = Hostile.Utf8($$"""{"access_token":"{{AccessToken}}","token_type":"Bearer","expires_in":{{expiresIn}}}""") };
 
-        AccessToken token = await Create(http, new FakeTimeProvider(s_now)).GetAsync();
+        AuthToken token = await Create(http, new FakeTimeProvider(s_now)).GetAsync();
 
         Assert.Equal(s_now + GoogleDefaults.MaximumTokenLifetime, token.ExpiresOn);
     }
@@ -85,7 +85,7 @@ public sealed class GoogleStsResponseFuzzTests
         {
             http.Body = Hostile.Serialize(document);
 
-            AccessToken token = await exchanger.GetAsync();
+            AuthToken token = await exchanger.GetAsync();
 
             Assert.Equal(AccessToken, token.Token);
             Assert.Equal(s_now.AddSeconds(long.Parse(document["expires_in"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture)), token.ExpiresOn);

@@ -77,7 +77,7 @@ public sealed class ExecutableResponseFuzzTests
         }
         else
         {
-            AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => source.GetSubjectTokenAsync().AsTask());
+            CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => source.GetSubjectTokenAsync().AsTask());
             Assert.Contains("already expired", error.Message, StringComparison.Ordinal);
         }
     }

@@ -7,16 +7,16 @@ namespace CrossCloudAuth;
 /// failed to answer it. <see cref="ErrorCode"/> carries the service's own code; the message quotes the
 /// service's description (never a token) and names the likely fix.
 /// </summary>
-public sealed class AuthenticationFailedException : CrossCloudAuthException
+public sealed class CredentialRequestFailedException : CrossCloudAuthException
 {
-    /// <summary>Initializes a new instance of the <see cref="AuthenticationFailedException"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="CredentialRequestFailedException"/> class.</summary>
     /// <param name="hopName">The hop that was rejected.</param>
     /// <param name="message">What the service said and what to do about it.</param>
     /// <param name="statusCode">The HTTP status, if a response arrived.</param>
     /// <param name="errorCode">The service's error code, such as <c>invalid_grant</c> or <c>AccessDenied</c>.</param>
     /// <param name="isTransient">Whether a later retry may succeed (throttling, 5xx, timeouts).</param>
     /// <param name="innerException">The underlying error, if any.</param>
-    public AuthenticationFailedException(
+    public CredentialRequestFailedException(
         string hopName,
         string message,
         HttpStatusCode? statusCode = null,
