@@ -11,6 +11,9 @@ for project in src/*/*.csproj; do
   [ -f "$unshipped" ] || printf '#nullable enable\n' > "$unshipped"
   log=$(mktemp)
   dotnet build "$project" -c Release -p:TreatWarningsAsErrors=false --no-incremental >"$log" 2>&1 || true
+  # Only this project's diagnostics: building it also builds (and reports) the projects it references.
+  grep -F "$PWD/$dir/" "$log" > "$log.own" || true
+  mv "$log.own" "$log"
   added=$(grep -oP "RS0016: Symbol '\K.*(?=' is not part of the declared public API)" "$log" | sort -u || true)
   removed=$(grep -oP "RS0017: Symbol '\K.*(?=' is part of the declared API, but is either not public or could not be found)" "$log" | sort -u || true)
   {

@@ -2,6 +2,7 @@ using Amazon.Runtime;
 using Amazon.SecurityToken;
 using CrossCloudAuth.Http;
 using Microsoft.Extensions.Logging;
+using CrossCloudAuth.Google;
 
 namespace CrossCloudAuth.Samples.Quickstart;
 

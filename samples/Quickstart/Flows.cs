@@ -4,7 +4,6 @@ using Amazon.SecurityToken.Model;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Caching;
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.Configuration;
 using CrossCloudAuth.Platform;
 using Microsoft.Extensions.Logging;
 

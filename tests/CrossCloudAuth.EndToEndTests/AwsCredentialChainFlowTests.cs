@@ -1,7 +1,6 @@
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Caching;
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.Configuration;
 using CrossCloudAuth.Samples.Quickstart;
 using CrossCloudAuth.Testing;
 

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.Configuration;
 using CrossCloudAuth.Platform;
 
 namespace CrossCloudAuth.EndToEndTests;

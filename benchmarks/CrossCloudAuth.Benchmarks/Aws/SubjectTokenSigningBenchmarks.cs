@@ -6,6 +6,7 @@ using Amazon.Runtime;
 using Amazon.Runtime.Signing;
 using BenchmarkDotNet.Attributes;
 using CrossCloudAuth.Aws;
+using CrossCloudAuth.Google;
 
 namespace CrossCloudAuth.Benchmarks.Aws;
 

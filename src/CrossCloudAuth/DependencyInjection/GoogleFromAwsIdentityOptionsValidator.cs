@@ -1,4 +1,4 @@
-using CrossCloudAuth.Google.Configuration;
+using CrossCloudAuth.Google;
 using CrossCloudAuth.Platform;
 using Microsoft.Extensions.Options;
 

@@ -1,8 +1,6 @@
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Google;
 using CrossCloudAuth.Google.Apis;
-using CrossCloudAuth.Google.Configuration;
-using CrossCloudAuth.Google.SubjectTokens;
 using CrossCloudAuth.Http;
 using CrossCloudAuth.Platform;
 using Microsoft.Extensions.DependencyInjection;

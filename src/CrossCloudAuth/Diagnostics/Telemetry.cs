@@ -1,14 +1,13 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Reflection;
-using CrossCloudAuth.Caching;
 
 namespace CrossCloudAuth.Diagnostics;
 
 /// <summary>
 /// The library's meter, instruments and activity source. Everything here runs on refresh paths and in listener
-/// callbacks, never on a cache hit: hits are counted by <see cref="ClockCheck"/>'s per-thread counter and published
-/// through an observable counter.
+/// callbacks, never on a cache hit. The caches' observable instruments (hits, time to expiry) live with the caches,
+/// in <c>CacheRegistry</c>.
 /// </summary>
 internal static class Telemetry
 {
@@ -49,18 +48,6 @@ internal static class Telemetry
         "crosscloudauth.cache.waits",
         unit: "{call}",
         description: "Calls that found no usable credential and waited for a refresh (or got its error).");
-
-    public static readonly ObservableCounter<long> Hits = Meter.CreateObservableCounter(
-        "crosscloudauth.cache.hits",
-        ClockCheck.ReportedHits,
-        unit: "{call}",
-        description: "Calls served from a cache without waiting, all hops together; counted per thread and published in batches of up to 1024 hits.");
-
-    public static readonly ObservableGauge<double> TimeToExpiry = Meter.CreateObservableGauge(
-        "crosscloudauth.credential.time_to_expiry",
-        CacheRegistry.ObserveTimeToExpiry,
-        unit: "s",
-        description: "Seconds until the cached credential of each hop expires (the soonest when a hop has several caches); negative once expired.");
 
     public static readonly Counter<long> Extensions = Meter.CreateCounter<long>(
         "crosscloudauth.credential.extensions",

@@ -1,7 +1,5 @@
 using CrossCloudAuth.Caching;
 using CrossCloudAuth.Http;
-using CrossCloudAuth.Google.Configuration;
-using CrossCloudAuth.Google.Impersonation;
 using CrossCloudAuth.Platform;
 using Microsoft.Extensions.Logging;
 

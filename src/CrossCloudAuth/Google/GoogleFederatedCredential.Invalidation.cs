@@ -7,7 +7,7 @@ public sealed partial class GoogleFederatedCredential : IInvalidatableCredential
 {
     /// <summary>Reports that a Google API rejected <paramref name="rejected"/> (an HTTP 401 for a token that has not
     /// expired: revoked, or the service account's keys or access changed), so that the next call fetches a new token.
-    /// The registered <see cref="Apis.GoogleApisCredential"/> and <see cref="Http.GoogleBearerTokenHandler"/> call it
+    /// The registered <see cref="Apis.GoogleApisCredential"/> and <see cref="GoogleBearerTokenHandler"/> call it
     /// themselves; call it when sending requests some other way.</summary>
     /// <param name="rejected">An access token or ID token this credential handed out.</param>
     /// <returns><see langword="true"/> when <paramref name="rejected"/> is no longer served (dropped now, or already

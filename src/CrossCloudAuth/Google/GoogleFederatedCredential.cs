@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using CrossCloudAuth.Caching;
-using CrossCloudAuth.Google.Impersonation;
-using CrossCloudAuth.Google.Sts;
 using Microsoft.Extensions.Logging;
 
 namespace CrossCloudAuth.Google;

@@ -3,7 +3,7 @@ namespace CrossCloudAuth.Google;
 /// <summary>
 /// Google-signed ID tokens for one audience (a Cloud Run service URL, an IAP client id) as an
 /// <see cref="ICredentialProvider{TCredential}"/>, so that they plug in wherever access tokens do, such as
-/// <see cref="Http.GoogleBearerTokenHandler"/> for calls to a Cloud Run service.
+/// <see cref="GoogleBearerTokenHandler"/> for calls to a Cloud Run service.
 /// </summary>
 /// <remarks>Each audience is cached by the credential (the hit path neither locks nor allocates). The credential must
 /// impersonate a service account: Google issues ID tokens only to service accounts. This type is thread-safe.</remarks>

@@ -1,8 +1,6 @@
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Conformance.Infrastructure;
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.Configuration;
-using CrossCloudAuth.Google.SubjectTokens;
 
 namespace CrossCloudAuth.Conformance.Gcloud;
 

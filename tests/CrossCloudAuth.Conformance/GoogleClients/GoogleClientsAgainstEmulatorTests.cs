@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using CrossCloudAuth.Conformance.Infrastructure;
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.Configuration;
 using CrossCloudAuth.Testing;
 using CrossCloudAuth.Testing.Google;
 using Xunit.Abstractions;

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Conformance.Infrastructure;
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.Configuration;
 using Xunit.Abstractions;
 
 namespace CrossCloudAuth.Conformance.GoogleClients;

@@ -3,6 +3,7 @@ using Amazon.SecurityToken.Model;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Caching;
 using CrossCloudAuth.Conformance.Infrastructure;
+using CrossCloudAuth.Google;
 
 namespace CrossCloudAuth.Conformance.Moto;
 

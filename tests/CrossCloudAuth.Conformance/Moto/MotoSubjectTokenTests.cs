@@ -1,6 +1,7 @@
 using Amazon.SecurityToken.Model;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Conformance.Infrastructure;
+using CrossCloudAuth.Google;
 
 namespace CrossCloudAuth.Conformance.Moto;
 

@@ -1,7 +1,6 @@
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Caching;
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.SubjectTokens;
 using CrossCloudAuth.Http;
 using CrossCloudAuth.Platform;
 using CrossCloudAuth.Testing;

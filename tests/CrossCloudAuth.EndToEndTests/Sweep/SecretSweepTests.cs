@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Caching;
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.Configuration;
 using CrossCloudAuth.Samples.Quickstart;
 using CrossCloudAuth.Testing;
 using CrossCloudAuth.Testing.Faults;

@@ -9,6 +9,7 @@ using CrossCloudAuth.Aws;
 using CrossCloudAuth.Caching;
 using CrossCloudAuth.Tests.TestDoubles;
 using Microsoft.Extensions.Time.Testing;
+using CrossCloudAuth.Google;
 
 namespace CrossCloudAuth.Tests.Aws;
 

@@ -113,7 +113,7 @@ public sealed class AwsCredentialsRegistrationTests
         Assert.True(token.ExpiresOn <= _world.Time.GetUtcNow().AddMinutes(14));
         Assert.Same(token, await tokens.GetAsync());
         Assert.Equal("aws-eks:token(ci-cluster)", tokens.HopName);
-        Assert.Contains(provider.GetRequiredService<CrossCloudAuth.Diagnostics.CredentialHealth>().GetStatuses(), s => s.HopName == "aws-eks:token(ci-cluster)");
+        Assert.Contains(provider.GetRequiredService<CrossCloudAuth.DependencyInjection.CredentialHealth>().GetStatuses(), s => s.HopName == "aws-eks:token(ci-cluster)");
     }
 
     [Fact]

@@ -87,7 +87,7 @@ public sealed class CrossCloudAuthServiceCollectionExtensionsTests
         GoogleFederatedCredential mine = GoogleFederatedCredential.Create(new GoogleFederatedCredentialOptions
         {
             Audience = "//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/q",
-            SubjectTokenSource = new CrossCloudAuth.Google.SubjectTokens.FileSubjectTokenSource("/token", SubjectTokenTypes.Jwt, environment: _world.Environment),
+            SubjectTokenSource = new CrossCloudAuth.Google.FileSubjectTokenSource("/token", SubjectTokenTypes.Jwt, environment: _world.Environment),
         });
         GoogleApisCredential myApis = new(mine);
 

@@ -8,6 +8,7 @@ using CrossCloudAuth.Tests.TestDoubles;
 using Google.Apis.Auth.OAuth2;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using CrossCloudAuth.Google;
 
 namespace CrossCloudAuth.Tests.DependencyInjection;
 

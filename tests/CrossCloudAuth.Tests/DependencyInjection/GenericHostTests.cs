@@ -5,6 +5,7 @@ using CrossCloudAuth.Tests.Google;
 using Google.Apis.Auth.OAuth2;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using CrossCloudAuth.Google;
 
 namespace CrossCloudAuth.Tests.DependencyInjection;
 

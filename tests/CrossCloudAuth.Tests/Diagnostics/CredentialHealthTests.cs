@@ -5,6 +5,7 @@ using CrossCloudAuth.Tests.Google;
 using Google.Apis.Auth.OAuth2;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using CrossCloudAuth.DependencyInjection;
 
 namespace CrossCloudAuth.Tests.Diagnostics;
 

@@ -5,7 +5,6 @@ using Amazon.SecurityToken.Model;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Diagnostics;
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.Sts;
 using CrossCloudAuth.Http;
 
 namespace CrossCloudAuth.Tests.Diagnostics;

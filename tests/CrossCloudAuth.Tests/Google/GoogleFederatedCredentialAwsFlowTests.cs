@@ -124,7 +124,7 @@ public sealed class GoogleFederatedCredentialAwsFlowTests
         string config = Fixtures.FixtureFiles.Read("ec2-aws1.json").Replace(find, replace, StringComparison.Ordinal);
 
         CredentialConfigurationException error = Assert.Throws<CredentialConfigurationException>(() =>
-            GoogleFederatedCredential.FromConfiguration(CrossCloudAuth.Google.Configuration.ExternalAccountConfiguration.Parse(config), o => o.HttpClient = new HttpClient(_fake)));
+            GoogleFederatedCredential.FromConfiguration(CrossCloudAuth.Google.ExternalAccountConfiguration.Parse(config), o => o.HttpClient = new HttpClient(_fake)));
 
         Assert.Contains(field, error.Message, StringComparison.Ordinal);
         Assert.Empty(_fake.Requests);

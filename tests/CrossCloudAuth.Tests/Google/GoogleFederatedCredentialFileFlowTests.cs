@@ -170,7 +170,7 @@ public sealed class GoogleFederatedCredentialFileFlowTests
     {
         string config = Fixtures.FixtureFiles.Read("eks-irsa-file.json");
         using GoogleFederatedCredential credential = GoogleFederatedCredential.FromConfiguration(
-            CrossCloudAuth.Google.Configuration.ExternalAccountConfiguration.Parse(config.Replace("\"service_account_impersonation_url\"", "\"unused\"", StringComparison.Ordinal)),
+            CrossCloudAuth.Google.ExternalAccountConfiguration.Parse(config.Replace("\"service_account_impersonation_url\"", "\"unused\"", StringComparison.Ordinal)),
             o =>
             {
                 o.HttpClient = new HttpClient(_google);
@@ -194,7 +194,7 @@ public sealed class GoogleFederatedCredentialFileFlowTests
         using GoogleFederatedCredential credential = GoogleFederatedCredential.Create(new GoogleFederatedCredentialOptions
         {
             Audience = EksAudience,
-            SubjectTokenSource = new CrossCloudAuth.Google.SubjectTokens.FileSubjectTokenSource(TokenPath, SubjectTokenTypes.Jwt, environment: _environment),
+            SubjectTokenSource = new CrossCloudAuth.Google.FileSubjectTokenSource(TokenPath, SubjectTokenTypes.Jwt, environment: _environment),
             ServiceAccountEmail = FakeGoogleEndpoints.ServiceAccount,
             QuotaProjectId = "billing-project",
             HttpClient = new HttpClient(_google),
@@ -214,7 +214,7 @@ public sealed class GoogleFederatedCredentialFileFlowTests
         string config = Fixtures.FixtureFiles.Read("url-json-all-fields.json").Replace("\"client_id\": \"client-id\",", string.Empty, StringComparison.Ordinal).Replace("\"client_secret\": \"client-secret-value\",", string.Empty, StringComparison.Ordinal);
         _google.On(HttpMethod.Get, "http://localhost:5000/token", _ => FakeGoogleEndpoints.Json("""{"id_token":"workforce-oidc"}"""));
         using GoogleFederatedCredential credential = GoogleFederatedCredential.FromConfiguration(
-            CrossCloudAuth.Google.Configuration.ExternalAccountConfiguration.Parse(config),
+            CrossCloudAuth.Google.ExternalAccountConfiguration.Parse(config),
             o =>
             {
                 o.HttpClient = new HttpClient(_google);
@@ -255,7 +255,7 @@ public sealed class GoogleFederatedCredentialFileFlowTests
         string config = Fixtures.FixtureFiles.Read("eks-irsa-file.json").Replace(find, replace, StringComparison.Ordinal);
 
         CredentialConfigurationException error = Assert.Throws<CredentialConfigurationException>(() =>
-            GoogleFederatedCredential.FromConfiguration(CrossCloudAuth.Google.Configuration.ExternalAccountConfiguration.Parse(config), o => o.HttpClient = new HttpClient(_google)));
+            GoogleFederatedCredential.FromConfiguration(CrossCloudAuth.Google.ExternalAccountConfiguration.Parse(config), o => o.HttpClient = new HttpClient(_google)));
 
         Assert.Contains(field, error.Message, StringComparison.Ordinal);
         Assert.Empty(_google.Requests);
@@ -271,7 +271,7 @@ public sealed class GoogleFederatedCredentialFileFlowTests
             .On(HttpMethod.Post, "http://127.0.0.1:8181/v1/token", _ => FakeGoogleEndpoints.StsToken("emulated-federated"))
             .On(HttpMethod.Post, "http://127.0.0.1:8181/v1/projects/", _ => FakeGoogleEndpoints.IamToken("emulated", "2026-11-23T13:00:00Z"));
         using GoogleFederatedCredential credential = GoogleFederatedCredential.FromConfiguration(
-            CrossCloudAuth.Google.Configuration.ExternalAccountConfiguration.Parse(config),
+            CrossCloudAuth.Google.ExternalAccountConfiguration.Parse(config),
             o =>
             {
                 o.HttpClient = new HttpClient(_google);

@@ -1,6 +1,5 @@
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.SubjectTokens;
 using CrossCloudAuth.Tests.Aws;
 using CrossCloudAuth.Tests.TestDoubles;
 using Microsoft.Extensions.Time.Testing;

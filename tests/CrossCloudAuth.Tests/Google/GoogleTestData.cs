@@ -1,7 +1,6 @@
 using System.Text;
 using CrossCloudAuth.Http;
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.Configuration;
 using CrossCloudAuth.Tests.Google.Fixtures;
 using CrossCloudAuth.Tests.TestDoubles;
 using Microsoft.Extensions.Time.Testing;

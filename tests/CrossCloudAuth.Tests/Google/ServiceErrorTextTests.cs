@@ -1,5 +1,5 @@
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.Impersonation;
+using CrossCloudAuth.Diagnostics;
 
 namespace CrossCloudAuth.Tests.Google;
 

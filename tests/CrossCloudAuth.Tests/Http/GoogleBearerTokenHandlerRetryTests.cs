@@ -5,6 +5,7 @@ using CrossCloudAuth.Tests.Caching;
 using CrossCloudAuth.Tests.Google;
 using CrossCloudAuth.Tests.TestDoubles;
 using Microsoft.Extensions.Time.Testing;
+using CrossCloudAuth.Google;
 
 namespace CrossCloudAuth.Tests.Http;
 

@@ -1,5 +1,6 @@
 using CrossCloudAuth.Http;
 using CrossCloudAuth.Tests.Google;
+using CrossCloudAuth.Google;
 
 namespace CrossCloudAuth.Tests.Http;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.Configuration;
 using CrossCloudAuth.Tests.TestDoubles;
 using Microsoft.Extensions.Time.Testing;
 
@@ -142,7 +141,7 @@ public sealed class HostileConfigurationTests
         {
             Audience = Audience,
             UniverseDomain = universe,
-            SubjectTokenSource = new CrossCloudAuth.Google.SubjectTokens.FileSubjectTokenSource(TokenFile, SubjectTokenTypes.Jwt, environment: _environment),
+            SubjectTokenSource = new CrossCloudAuth.Google.FileSubjectTokenSource(TokenFile, SubjectTokenTypes.Jwt, environment: _environment),
             HttpClient = _http.CreateClient(),
         }));
 
@@ -218,7 +217,7 @@ public sealed class HostileConfigurationTests
                 Assert.Equal(0, mkfifo.ExitCode);
             }
 
-            var source = new CrossCloudAuth.Google.SubjectTokens.FileSubjectTokenSource(fifo, SubjectTokenTypes.Jwt);
+            var source = new CrossCloudAuth.Google.FileSubjectTokenSource(fifo, SubjectTokenTypes.Jwt);
 
             // Opening a FIFO blocks until a writer comes; the source must answer without ever opening it.
             CredentialSourceUnavailableException error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(async () => await source.GetSubjectTokenAsync());
@@ -241,7 +240,7 @@ public sealed class HostileConfigurationTests
             return;
         }
 
-        var source = new CrossCloudAuth.Google.SubjectTokens.FileSubjectTokenSource(path, SubjectTokenTypes.Jwt);
+        var source = new CrossCloudAuth.Google.FileSubjectTokenSource(path, SubjectTokenTypes.Jwt);
 
         CredentialSourceUnavailableException error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(async () => await source.GetSubjectTokenAsync());
         Assert.Contains("regular file", error.Message, StringComparison.Ordinal);

@@ -1,6 +1,4 @@
 using CrossCloudAuth.Caching;
-using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace CrossCloudAuth.Aws;
@@ -9,8 +7,8 @@ namespace CrossCloudAuth.Aws;
 /// AWS credentials for a scenario, cached at every hop: start from the credentials this workload has
 /// (<see cref="FromDefault"/>, <see cref="FromWebIdentity"/>, <see cref="FromProfile"/>, or any source with
 /// <see cref="From"/>), chain into roles with <see cref="AssumeRole"/>, and hand the result to AWS SDK clients
-/// (<see cref="SdkCredentials"/>), an EKS cluster (<see cref="EksToken"/>) or Google
-/// (<see cref="GoogleSubject"/>, <see cref="GoogleCredential"/>).
+/// (<see cref="SdkCredentials"/>), an EKS cluster (<see cref="EksToken"/>) or Google (<c>GoogleSubject</c> and
+/// <c>GoogleCredential</c>, extensions in <c>CrossCloudAuth.Google</c>).
 /// </summary>
 /// <example>
 /// <code>
@@ -23,11 +21,11 @@ namespace CrossCloudAuth.Aws;
 /// <para><b>Cached exactly once per hop.</b> Each link is one hop behind one <see cref="RefreshAheadCache{TCredential}"/>:
 /// a source given to <see cref="From"/> that already caches (a <see cref="RefreshAheadCache{TCredential}"/>, a
 /// <see cref="DefaultAwsCredentialChain"/> or another link) is used as it is, any other is wrapped in a cache. Every hop
-/// built from a link (<see cref="AssumeRole"/>, <see cref="EksToken"/>, <see cref="GoogleSubject"/>) reads the link's
+/// built from a link (<see cref="AssumeRole"/>, <see cref="EksToken"/>, <c>GoogleSubject</c>) reads the link's
 /// cache, so no composition through this type calls an upstream once per request. Share each link; a hit is the
 /// cache's hit.</para>
 /// <para><b>Ownership.</b> A link owns its hop (the source it created and that source's cache) and what it hands out
-/// (<see cref="SdkCredentials"/>, the caches of <see cref="EksToken"/>, the credentials of <see cref="GoogleCredential"/>):
+/// (<see cref="SdkCredentials"/>, the caches of <see cref="EksToken"/>, the credentials of <c>GoogleCredential</c>):
 /// they are disposed with it. A link built from another keeps it alive and takes it over: disposing the last link of a
 /// chain disposes every link it was built from. When several links are built from one link, that link is disposed
 /// with the last of them. To keep using a link after disposing what was built from it, build from
@@ -66,6 +64,22 @@ public sealed partial class AwsCredentialChain : IInvalidatableCredentialProvide
 
     /// <summary>Gets the provider this link reads: its own cache, or a cached source it was given.</summary>
     internal ICredentialProvider<AwsCredentials> Credentials => _credentials;
+
+    /// <summary>Gets the plumbing every link of this chain shares.</summary>
+    internal AwsCredentialChainOptions Plumbing => _options;
+
+    /// <summary>Gets what resolves the region when the first hop knows it (instance metadata, a profile).</summary>
+    internal Func<CancellationToken, ValueTask<string>>? RegionResolver => _regionResolver;
+
+    /// <summary>Makes <paramref name="item"/> disposed with this link, after checking the link is alive.</summary>
+    internal void Adopt(IDisposable item)
+    {
+        ThrowIfDisposed();
+        Own(item);
+    }
+
+    /// <summary>Throws when this link has been disposed.</summary>
+    internal void EnsureAlive() => ThrowIfDisposed();
 
     /// <summary>Gets these credentials as AWS SDK <see cref="Amazon.Runtime.AWSCredentials"/> for any AWS SDK client
     /// (<c>new AmazonS3Client(link.SdkCredentials, config)</c>), reading this link's cache. The same instance on every
@@ -223,91 +237,6 @@ public sealed partial class AwsCredentialChain : IInvalidatableCredentialProvide
         RefreshAheadCache<AuthToken> cache = new(provider, _options.Cache, _options.TimeProvider, Logger<RefreshAheadCache<AuthToken>>(_options));
         Own(cache);
         return cache;
-    }
-
-    /// <summary>The <c>aws4_request</c> subject token Google's STS exchanges (Workload Identity Federation, AWS
-    /// provider), signed with this link's cached credentials, so Google sees this link's role. Subject tokens are
-    /// signed fresh on every call and never cached; the credentials they are signed with are.</summary>
-    /// <param name="audience">The workload identity provider,
-    /// <c>//iam.googleapis.com/projects/&lt;number&gt;/locations/global/workloadIdentityPools/&lt;pool&gt;/providers/&lt;provider&gt;</c>.</param>
-    /// <param name="configure">Adjusts the region and verification URL; optional. Region default: <c>AWS_REGION</c> /
-    /// <c>AWS_DEFAULT_REGION</c>, else what the first hop knows (instance metadata's region or the profile's, from
-    /// <see cref="FromDefault"/>).</param>
-    /// <returns>The subject token source, for <see cref="GoogleFederatedCredentialOptions.SubjectTokenSource"/>. It owns
-    /// nothing.</returns>
-    /// <exception cref="CredentialConfigurationException">The audience is missing, or the region or URL is invalid.</exception>
-    /// <exception cref="ObjectDisposedException">This link has been disposed.</exception>
-    public AwsSubjectTokenSource GoogleSubject(string audience, Action<AwsSubjectTokenSourceOptions>? configure = null)
-    {
-        ThrowIfDisposed();
-        AwsSubjectTokenSourceOptions settings = new() { Audience = audience, RegionResolver = _regionResolver };
-        configure?.Invoke(settings);
-        return new AwsSubjectTokenSource(_credentials, settings, _options.TimeProvider, _options.Environment);
-    }
-
-    /// <summary>Google credentials (Workload Identity Federation, AWS provider) for this link's role: its
-    /// <see cref="GoogleSubject"/> exchanged at Google's STS and, when configured, a service account impersonated,
-    /// each token cached.</summary>
-    /// <param name="audience">The workload identity provider, as for <see cref="GoogleSubject"/>.</param>
-    /// <param name="configure">Adjusts the Google side (service account, scopes, quota project, endpoints); optional.
-    /// Unset plumbing (HTTP client, clock, loggers, environment, cache options) comes from this chain.</param>
-    /// <returns>The credentials. A new one on each call: call once and share it. Disposed with this link.</returns>
-    /// <exception cref="CredentialConfigurationException">A setting is missing or invalid, or an endpoint is not allowed.</exception>
-    /// <exception cref="ObjectDisposedException">This link has been disposed.</exception>
-    public GoogleFederatedCredential GoogleCredential(string audience, Action<GoogleFederatedCredentialOptions>? configure = null)
-    {
-        ThrowIfDisposed();
-        GoogleFederatedCredentialOptions settings = new()
-        {
-            Audience = audience,
-            SubjectTokenSource = GoogleSubject(audience),
-        };
-        configure?.Invoke(settings);
-        settings.HttpClient ??= _options.HttpClient;
-        settings.TimeProvider ??= _options.TimeProvider;
-        settings.LoggerFactory ??= _options.LoggerFactory;
-        settings.Environment ??= _options.Environment;
-        settings.CacheOptions ??= _options.Cache;
-        GoogleFederatedCredential credential = GoogleFederatedCredential.Create(settings);
-        Own(credential);
-        return credential;
-    }
-
-    /// <summary>Google credentials for this link's role from gcloud's <c>aws1</c> credential configuration (written by
-    /// <c>gcloud iam workload-identity-pools create-cred-config --aws</c>): its audience, endpoints, verification URL
-    /// and impersonation, with the subject signed by this link's cached credentials instead of the file's environment
-    /// variables and instance metadata.</summary>
-    /// <param name="configuration">The parsed <c>aws1</c> configuration.</param>
-    /// <param name="configure">Adjusts the options filled from the file (scopes, quota project, endpoint policy);
-    /// optional. Unset plumbing comes from this chain.</param>
-    /// <returns>The credentials. A new one on each call: call once and share it. Disposed with this link.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="configuration"/> is <see langword="null"/>.</exception>
-    /// <exception cref="CredentialConfigurationException">The configuration is not an AWS one, or a setting is invalid
-    /// or an endpoint not allowed.</exception>
-    /// <exception cref="ObjectDisposedException">This link has been disposed.</exception>
-    public GoogleFederatedCredential GoogleCredentialFromConfiguration(ExternalAccountConfiguration configuration, Action<GoogleFederatedCredentialOptions>? configure = null)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        ThrowIfDisposed();
-        if (configuration.CredentialSource.Kind != CredentialSourceKind.Aws)
-        {
-            throw new CredentialConfigurationException(
-                ExternalAccountConfiguration.HopName(configuration.Source),
-                $"The configuration's credential_source is of kind {configuration.CredentialSource.Kind}, not AWS (environment_id aws1): AWS credentials can sign only an aws4_request subject. Write the file with 'gcloud iam workload-identity-pools create-cred-config --aws', or use GoogleFederatedCredential.FromConfiguration for other sources.");
-        }
-
-        GoogleFederatedCredential credential = GoogleFederatedCredential.FromConfiguration(configuration, settings =>
-        {
-            settings.HttpClient = _options.HttpClient;
-            settings.TimeProvider = _options.TimeProvider;
-            settings.LoggerFactory = _options.LoggerFactory;
-            settings.Environment = _options.Environment;
-            settings.CacheOptions = _options.Cache;
-            configure?.Invoke(settings);
-            settings.AwsCredentials = _credentials;
-        });
-        Own(credential);
-        return credential;
     }
 
     /// <summary>Gets this link's cached credentials.</summary>

@@ -14,6 +14,9 @@ internal static class VerificationUrl
 
     private const string Query = "Action=GetCallerIdentity&Version=2011-06-15";
 
+    /// <summary>The default template Google's configuration files carry; it resolves to the partition's regional host.</summary>
+    public const string DefaultTemplate = "https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15";
+
     private const string Form = "https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15 (in other partitions, that partition's STS host)";
 
     /// <summary>Builds the URL to sign for <paramref name="region"/> from a template (<see langword="null"/> or gcloud's
@@ -21,7 +24,7 @@ internal static class VerificationUrl
     /// <exception cref="ArgumentException">The URL is not the partition's STS <c>GetCallerIdentity</c> endpoint.</exception>
     public static Uri Resolve(string? template, string region, bool allowLoopback)
     {
-        string url = template is null || string.Equals(template, AwsSubjectToken.DefaultRegionalCredentialVerificationUrl, StringComparison.Ordinal)
+        string url = template is null || string.Equals(template, DefaultTemplate, StringComparison.Ordinal)
             ? $"https://{AwsStsEndpoints.RegionalHost(region)}?{Query}"
             : template.Replace(RegionPlaceholder, region, StringComparison.Ordinal);
         Uri uri = CheckShape(url, allowLoopback);

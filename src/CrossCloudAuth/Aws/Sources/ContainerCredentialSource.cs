@@ -1,12 +1,12 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using CrossCloudAuth.Google;
 using CrossCloudAuth.Http;
 using CrossCloudAuth.Platform;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
+using CrossCloudAuth.Diagnostics;
 
 namespace CrossCloudAuth.Aws;
 

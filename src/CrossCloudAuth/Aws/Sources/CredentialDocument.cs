@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using CrossCloudAuth.Google;
+using CrossCloudAuth.Diagnostics;
 
 namespace CrossCloudAuth.Aws;
 

@@ -4,7 +4,6 @@ using Amazon.Runtime;
 using Amazon.Runtime.Internal.Transform;
 using Amazon.SecurityToken.Model;
 using CrossCloudAuth.Diagnostics;
-using CrossCloudAuth.Google;
 
 namespace CrossCloudAuth.Aws;
 

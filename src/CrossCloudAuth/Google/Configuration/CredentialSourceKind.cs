@@ -1,4 +1,4 @@
-namespace CrossCloudAuth.Google.Configuration;
+namespace CrossCloudAuth.Google;
 
 /// <summary>Where the subject token of an <c>external_account</c> configuration comes from.</summary>
 public enum CredentialSourceKind

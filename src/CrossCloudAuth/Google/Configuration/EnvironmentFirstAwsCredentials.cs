@@ -2,7 +2,7 @@ using CrossCloudAuth.Aws;
 using CrossCloudAuth.Caching;
 using CrossCloudAuth.Platform;
 
-namespace CrossCloudAuth.Google.Configuration;
+namespace CrossCloudAuth.Google;
 
 /// <summary>
 /// The AWS credentials of the <c>aws1</c> pipeline: the environment variables when <c>AWS_ACCESS_KEY_ID</c> is set

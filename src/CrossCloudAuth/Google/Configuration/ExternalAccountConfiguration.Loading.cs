@@ -3,7 +3,7 @@ using System.Text.Json;
 using CrossCloudAuth.Http;
 using CrossCloudAuth.Platform;
 
-namespace CrossCloudAuth.Google.Configuration;
+namespace CrossCloudAuth.Google;
 
 public sealed partial class ExternalAccountConfiguration
 {

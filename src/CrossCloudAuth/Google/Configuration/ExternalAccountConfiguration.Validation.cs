@@ -1,7 +1,7 @@
 using CrossCloudAuth.Aws;
-using CrossCloudAuth.Google.SubjectTokens;
+using CrossCloudAuth.Diagnostics;
 
-namespace CrossCloudAuth.Google.Configuration;
+namespace CrossCloudAuth.Google;
 
 public sealed partial class ExternalAccountConfiguration
 {
@@ -39,7 +39,7 @@ public sealed partial class ExternalAccountConfiguration
         if (Optional(file.ServiceAccountImpersonationUrl) is string rawImpersonation)
         {
             impersonationUrl = AbsoluteUri(rawImpersonation, "service_account_impersonation_url", hop);
-            email = Impersonation.ServiceAccountImpersonationUrl.TryGetServiceAccount(impersonationUrl)
+            email = global::CrossCloudAuth.Google.ServiceAccountImpersonationUrl.TryGetServiceAccount(impersonationUrl)
                 ?? throw new CredentialConfigurationException(hop, "The field service_account_impersonation_url must end in /v1/projects/-/serviceAccounts/{EMAIL}:generateAccessToken.");
         }
 

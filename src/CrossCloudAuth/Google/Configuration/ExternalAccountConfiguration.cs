@@ -1,4 +1,4 @@
-namespace CrossCloudAuth.Google.Configuration;
+namespace CrossCloudAuth.Google;
 
 /// <summary>
 /// An <c>external_account</c> credential configuration, as <c>gcloud iam workload-identity-pools create-cred-config</c>

@@ -1,6 +1,5 @@
-using CrossCloudAuth.Google.SubjectTokens;
 
-namespace CrossCloudAuth.Google.Configuration;
+namespace CrossCloudAuth.Google;
 
 /// <summary>
 /// The <c>credential_source</c> object of an <c>external_account</c> configuration: which fields are set depends

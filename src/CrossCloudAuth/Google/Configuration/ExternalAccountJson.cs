@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace CrossCloudAuth.Google.Configuration;
+namespace CrossCloudAuth.Google;
 
 /// <summary>The <c>external_account</c> credential configuration file as gcloud writes it.</summary>
 internal sealed class ExternalAccountJson

@@ -2,7 +2,7 @@ using CrossCloudAuth.Aws;
 using CrossCloudAuth.Caching;
 using Microsoft.Extensions.Logging;
 
-namespace CrossCloudAuth.Google.Configuration;
+namespace CrossCloudAuth.Google;
 
 internal static partial class ExternalAccountSubjectTokenSources
 {

@@ -1,6 +1,5 @@
-using CrossCloudAuth.Google.SubjectTokens;
 
-namespace CrossCloudAuth.Google.Configuration;
+namespace CrossCloudAuth.Google;
 
 /// <summary>Builds the subject token source a configuration's <c>credential_source</c> describes.</summary>
 internal static partial class ExternalAccountSubjectTokenSources

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using CrossCloudAuth.Diagnostics;
 
-namespace CrossCloudAuth.Google.Configuration;
+namespace CrossCloudAuth.Google;
 
 /// <summary>
 /// Checks endpoints taken from a configuration before any token is sent to them: Google endpoints must be https on

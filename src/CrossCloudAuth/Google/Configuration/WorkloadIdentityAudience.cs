@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace CrossCloudAuth.Google.Configuration;
+namespace CrossCloudAuth.Google;
 
 /// <summary>Reads the pool out of a provider's full resource name, to name the IAM member that needs a binding.</summary>
 internal static partial class WorkloadIdentityAudience

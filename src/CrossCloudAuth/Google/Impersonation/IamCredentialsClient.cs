@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 
-namespace CrossCloudAuth.Google.Impersonation;
+namespace CrossCloudAuth.Google;
 
 /// <summary>Calls IAM Credentials <c>generateAccessToken</c> and <c>generateIdToken</c> for one service account,
 /// authenticated with a federated access token.</summary>

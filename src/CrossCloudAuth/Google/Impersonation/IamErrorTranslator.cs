@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
-using CrossCloudAuth.Google.Configuration;
 using CrossCloudAuth.Http;
+using CrossCloudAuth.Diagnostics;
 
-namespace CrossCloudAuth.Google.Impersonation;
+namespace CrossCloudAuth.Google;
 
 /// <summary>Turns an IAM Credentials error into an exception that names the hop, quotes Google and names the
 /// binding or setting to fix.</summary>

@@ -1,4 +1,4 @@
-namespace CrossCloudAuth.Google.Impersonation;
+namespace CrossCloudAuth.Google;
 
 /// <summary>Mints an impersonated access token per call from the (cached) federated token.</summary>
 internal sealed class ImpersonatedAccessTokenSource(

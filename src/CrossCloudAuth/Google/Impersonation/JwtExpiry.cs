@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Text.Json;
 
-namespace CrossCloudAuth.Google.Impersonation;
+namespace CrossCloudAuth.Google;
 
 /// <summary>Reads the <c>exp</c> claim of a JWT without validating it (the issuer is trusted: it just answered).</summary>
 internal static class JwtExpiry

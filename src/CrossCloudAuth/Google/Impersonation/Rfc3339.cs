@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CrossCloudAuth.Google.Impersonation;
+namespace CrossCloudAuth.Google;
 
 /// <summary>Parses RFC 3339 timestamps with 0 to 9 fractional digits, as IAM Credentials sends them
 /// (<c>2020-05-13T16:00:00Z</c>, <c>2020-05-13T16:00:00.045123456Z</c>); .NET parses at most 7.</summary>

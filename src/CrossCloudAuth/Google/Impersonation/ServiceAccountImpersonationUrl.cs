@@ -1,4 +1,4 @@
-namespace CrossCloudAuth.Google.Impersonation;
+namespace CrossCloudAuth.Google;
 
 /// <summary>Reads and builds IAM Credentials URLs of the form
 /// <c>https://iamcredentials.{universe}/v1/projects/-/serviceAccounts/{EMAIL}:generateAccessToken</c>.</summary>

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 
-namespace CrossCloudAuth.Google.Sts;
+namespace CrossCloudAuth.Google;
 
 /// <summary>
 /// One RFC 8693 token exchange at Google STS per call: a fresh subject token in, a federated access token out.

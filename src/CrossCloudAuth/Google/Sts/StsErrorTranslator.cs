@@ -4,7 +4,7 @@ using CrossCloudAuth.Diagnostics;
 using CrossCloudAuth.Http;
 using System.Text.RegularExpressions;
 
-namespace CrossCloudAuth.Google.Sts;
+namespace CrossCloudAuth.Google;
 
 /// <summary>Turns an STS error response into an exception that names the hop, quotes Google and says what to fix.</summary>
 internal static partial class StsErrorTranslator

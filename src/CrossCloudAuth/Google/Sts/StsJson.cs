@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace CrossCloudAuth.Google.Sts;
+namespace CrossCloudAuth.Google;
 
 /// <summary>A successful RFC 8693 token exchange response.</summary>
 internal sealed class StsTokenResponse

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace CrossCloudAuth.Google.SubjectTokens;
+namespace CrossCloudAuth.Google;
 
 /// <summary>The JSON an executable prints (version 1 of Google's executable-sourced credential protocol).</summary>
 internal sealed class ExecutableResponse

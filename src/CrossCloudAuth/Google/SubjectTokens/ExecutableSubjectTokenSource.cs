@@ -2,8 +2,9 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
 using CrossCloudAuth.Platform;
+using CrossCloudAuth.Diagnostics;
 
-namespace CrossCloudAuth.Google.SubjectTokens;
+namespace CrossCloudAuth.Google;
 
 /// <summary>
 /// Runs a program that prints a subject token, following Google's executable-sourced credential protocol

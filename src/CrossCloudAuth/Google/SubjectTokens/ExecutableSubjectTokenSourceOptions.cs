@@ -1,6 +1,6 @@
 using CrossCloudAuth.Platform;
 
-namespace CrossCloudAuth.Google.SubjectTokens;
+namespace CrossCloudAuth.Google;
 
 /// <summary>
 /// Settings of an <see cref="ExecutableSubjectTokenSource"/> (<c>credential_source.executable</c> in a credential

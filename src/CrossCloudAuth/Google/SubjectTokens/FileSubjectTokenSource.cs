@@ -1,6 +1,6 @@
 using CrossCloudAuth.Platform;
 
-namespace CrossCloudAuth.Google.SubjectTokens;
+namespace CrossCloudAuth.Google;
 
 /// <summary>
 /// Reads the subject token from a file on every call: a Kubernetes projected service-account token

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace CrossCloudAuth.Google.SubjectTokens;
+namespace CrossCloudAuth.Google;
 
 /// <summary>
 /// How a subject token is found in what a file, URL or executable returns: the whole content as text, or one

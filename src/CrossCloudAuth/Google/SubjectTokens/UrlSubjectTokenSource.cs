@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using CrossCloudAuth.Http;
 
-namespace CrossCloudAuth.Google.SubjectTokens;
+namespace CrossCloudAuth.Google;
 
 /// <summary>
 /// Fetches the subject token with a GET request on every call, such as from a local token agent or a metadata

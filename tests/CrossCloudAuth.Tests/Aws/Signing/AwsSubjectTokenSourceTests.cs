@@ -1,6 +1,7 @@
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Tests.TestDoubles;
 using Microsoft.Extensions.Time.Testing;
+using CrossCloudAuth.Google;
 
 namespace CrossCloudAuth.Tests.Aws.Signing;
 

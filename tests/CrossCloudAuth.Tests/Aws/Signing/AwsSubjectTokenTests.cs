@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CrossCloudAuth.Aws;
+using CrossCloudAuth.Google;
 
 namespace CrossCloudAuth.Tests.Aws.Signing;
 

@@ -1,6 +1,5 @@
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.Configuration;
 using CrossCloudAuth.Testing;
 using CrossCloudAuth.Testing.Google;
 using CrossCloudAuth.Tests.TestDoubles;

@@ -1,6 +1,5 @@
 using System.Text;
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.Configuration;
 using CrossCloudAuth.Tests.Google.Fixtures;
 using CrossCloudAuth.Tests.TestDoubles;
 

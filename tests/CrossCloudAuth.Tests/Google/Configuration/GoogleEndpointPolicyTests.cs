@@ -1,4 +1,4 @@
-using CrossCloudAuth.Google.Configuration;
+using CrossCloudAuth.Google;
 
 namespace CrossCloudAuth.Tests.Google.Configuration;
 

@@ -1,4 +1,4 @@
-using CrossCloudAuth.Google.Impersonation;
+using CrossCloudAuth.Google;
 
 namespace CrossCloudAuth.Tests.Google.Impersonation;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.SubjectTokens;
 using CrossCloudAuth.Tests.TestDoubles;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,5 +1,4 @@
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.SubjectTokens;
 using CrossCloudAuth.Tests.TestDoubles;
 
 namespace CrossCloudAuth.Tests.Google.SubjectTokens;

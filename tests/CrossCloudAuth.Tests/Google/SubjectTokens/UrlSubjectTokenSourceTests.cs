@@ -1,6 +1,5 @@
 using System.Net;
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.SubjectTokens;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CrossCloudAuth.Tests.Google.SubjectTokens;

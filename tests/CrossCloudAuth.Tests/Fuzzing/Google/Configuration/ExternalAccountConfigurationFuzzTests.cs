@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.Configuration;
 using CsCheck;
 
 namespace CrossCloudAuth.Tests.Fuzzing.Google.Configuration;

@@ -2,7 +2,6 @@ using System.Buffers.Text;
 using System.Net;
 using System.Text.Json.Nodes;
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.Impersonation;
 using CrossCloudAuth.Http;
 using CsCheck;
 using Microsoft.Extensions.Time.Testing;

@@ -1,6 +1,6 @@
 using System.Buffers.Text;
 using System.Text.Json.Nodes;
-using CrossCloudAuth.Google.Impersonation;
+using CrossCloudAuth.Google;
 using CsCheck;
 
 namespace CrossCloudAuth.Tests.Fuzzing.Google.Impersonation;

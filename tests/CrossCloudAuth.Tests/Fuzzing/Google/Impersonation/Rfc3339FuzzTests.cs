@@ -1,5 +1,5 @@
 using System.Globalization;
-using CrossCloudAuth.Google.Impersonation;
+using CrossCloudAuth.Google;
 using CsCheck;
 
 namespace CrossCloudAuth.Tests.Fuzzing.Google.Impersonation;

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.Sts;
-using CrossCloudAuth.Google.SubjectTokens;
 using CrossCloudAuth.Tests.TestDoubles;
 using CrossCloudAuth.Http;
 using CsCheck;

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Google.SubjectTokens;
 using CrossCloudAuth.Tests.TestDoubles;
 using CsCheck;
 

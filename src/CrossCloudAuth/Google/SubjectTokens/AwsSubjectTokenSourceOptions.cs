@@ -1,4 +1,6 @@
-namespace CrossCloudAuth.Aws;
+using CrossCloudAuth.Aws;
+
+namespace CrossCloudAuth.Google;
 
 /// <summary>Options of <see cref="AwsSubjectTokenSource"/>.</summary>
 public sealed class AwsSubjectTokenSourceOptions

@@ -1,7 +1,8 @@
-using CrossCloudAuth.Google;
 using CrossCloudAuth.Platform;
 
-namespace CrossCloudAuth.Aws;
+using CrossCloudAuth.Aws;
+
+namespace CrossCloudAuth.Google;
 
 /// <summary>
 /// The <c>aws4_request</c> subject token for Google's Security Token Service, signed with credentials from any AWS
@@ -11,7 +12,7 @@ namespace CrossCloudAuth.Aws;
 /// <remarks>
 /// <para>Every call pulls the current credentials from the source and signs a fresh token (subject tokens are never
 /// cached). Give it a cached source (a <see cref="Caching.RefreshAheadCache{TCredential}"/>) so that an exchange does
-/// not fetch AWS credentials anew; <see cref="AwsCredentialChain.GoogleSubject"/> builds it over a cached link.</para>
+/// not fetch AWS credentials anew; <see cref="AwsCredentialChainGoogleExtensions.GoogleSubject"/> builds it over a cached link.</para>
 /// <para>This type is thread-safe.</para>
 /// </remarks>
 public sealed class AwsSubjectTokenSource : ISubjectTokenSource

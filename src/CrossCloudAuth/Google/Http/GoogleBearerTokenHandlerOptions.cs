@@ -1,4 +1,4 @@
-namespace CrossCloudAuth.Http;
+namespace CrossCloudAuth.Google;
 
 /// <summary>Settings of a <see cref="GoogleBearerTokenHandler"/>.</summary>
 public sealed class GoogleBearerTokenHandlerOptions

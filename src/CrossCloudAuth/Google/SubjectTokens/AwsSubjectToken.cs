@@ -2,7 +2,9 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace CrossCloudAuth.Aws;
+using CrossCloudAuth.Aws;
+
+namespace CrossCloudAuth.Google;
 
 /// <summary>
 /// Builds the <c>urn:ietf:params:aws:token-type:aws4_request</c> subject token that Google's Security Token Service
@@ -25,7 +27,7 @@ public static class AwsSubjectToken
     public const string TokenType = "urn:ietf:params:aws:token-type:aws4_request";
 
     /// <summary>The default regional verification URL; <c>{region}</c> is replaced by the signing region.</summary>
-    public const string DefaultRegionalCredentialVerificationUrl = "https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15";
+    public const string DefaultRegionalCredentialVerificationUrl = VerificationUrl.DefaultTemplate;
 
     private static readonly JsonWriterOptions s_jsonOptions = new()
     {

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace CrossCloudAuth.Google;
+namespace CrossCloudAuth.Diagnostics;
 
 /// <summary>
 /// Makes a service's error description safe to quote in an exception message: bounded, single-line, and with

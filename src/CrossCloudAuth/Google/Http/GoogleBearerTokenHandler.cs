@@ -1,8 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
-using CrossCloudAuth.Google;
 
-namespace CrossCloudAuth.Http;
+namespace CrossCloudAuth.Google;
 
 /// <summary>
 /// A <see cref="DelegatingHandler"/> for plain <see cref="HttpClient"/> users (REST calls to Google APIs without the

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using CrossCloudAuth.Caching;
+using CrossCloudAuth.Diagnostics;
 
-namespace CrossCloudAuth.Diagnostics;
+namespace CrossCloudAuth.Caching;
 
 /// <summary>A cache the time-to-expiry gauge can observe.</summary>
 internal interface IObservableCache
@@ -22,10 +22,26 @@ internal static class CacheRegistry
     private static long s_nextId;
     private static int s_pruneAt = 1024;
 
+    // The cache's observable instruments, created with the registry (the first cache created creates them). Hits are
+    // counted by ClockCheck's per-thread counter and published in batches, so a hit never touches an instrument.
+    private static readonly ObservableCounter<long> s_hits = Telemetry.Meter.CreateObservableCounter(
+        "crosscloudauth.cache.hits",
+        ClockCheck.ReportedHits,
+        unit: "{call}",
+        description: "Calls served from a cache without waiting, all hops together; counted per thread and published in batches of up to 1024 hits.");
+
+    private static readonly ObservableGauge<double> s_timeToExpiry = Telemetry.Meter.CreateObservableGauge(
+        "crosscloudauth.credential.time_to_expiry",
+        ObserveTimeToExpiry,
+        unit: "s",
+        description: "Seconds until the cached credential of each hop expires (the soonest when a hop has several caches); negative once expired.");
+
     public static int Count => s_caches.Count;
 
     public static long Register(IObservableCache cache)
     {
+        GC.KeepAlive(s_hits);
+        GC.KeepAlive(s_timeToExpiry);
         long id = Interlocked.Increment(ref s_nextId);
         s_caches[id] = new WeakReference<IObservableCache>(cache);
         if (s_caches.Count >= Volatile.Read(ref s_pruneAt))

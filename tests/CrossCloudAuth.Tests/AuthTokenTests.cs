@@ -1,6 +1,6 @@
 namespace CrossCloudAuth.Tests;
 
-public sealed class AccessTokenTests
+public sealed class AuthTokenTests
 {
     [Fact]
     public void ToString_Always_ShowsTypeAndExpiryButNeverTheToken()

@@ -5,7 +5,7 @@ using CrossCloudAuth.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace CrossCloudAuth.Diagnostics;
+namespace CrossCloudAuth.DependencyInjection;
 
 /// <summary>
 /// The health of every credential hop registered with <c>AddGoogleFromAwsIdentity</c>, <c>AddAwsCredentials</c> and
