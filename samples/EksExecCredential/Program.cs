@@ -44,7 +44,7 @@ try
         ? new AwsProfileCredentialSource(new AwsProfileCredentialSourceOptions { ProfileName = profile }, environment)
         : new WebIdentityCredentialSource(environment: environment);
     using var credentials = new RefreshAheadCache<AwsCredentials>(source);
-    var provider = new EksTokenProvider(credentials, new EksTokenProviderOptions
+    var provider = new EksTokenSource(credentials, new EksTokenSourceOptions
     {
         ClusterName = cluster,
         Region = region,

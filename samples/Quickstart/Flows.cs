@@ -123,7 +123,7 @@ public static class Flows
         if (s.EksCluster is { } cluster)
         {
             var eks = c.Own(new RefreshAheadCache<AuthToken>(
-                new EksTokenProvider(targetRole, new EksTokenProviderOptions { ClusterName = cluster, Region = s.Region, StsEndpoint = s.AwsStsEndpoint }, env),
+                new EksTokenSource(targetRole, new EksTokenSourceOptions { ClusterName = cluster, Region = s.Region, StsEndpoint = s.AwsStsEndpoint }, env),
                 logger: c.LoggerFactory?.CreateLogger<RefreshAheadCache<AuthToken>>()));
             AuthToken token = await eks.GetAsync(c.CancellationToken);
             lines.Add($"EKS bearer token for cluster '{cluster}': k8s-aws-v1.… ({token.Token.Length} chars), expires {Time(token.ExpiresOn)}");
@@ -183,7 +183,7 @@ public static class Flows
         {
             Audience = configuration.Audience,
             Region = s.Region,
-            RegionalCredentialVerificationUrl = configuration.CredentialSource.RegionalCredVerificationUrl,
+            RegionalCredentialVerificationUrl = configuration.CredentialSource.RegionalCredentialVerificationUrl,
         }, environment: env);
         GoogleFederatedCredential credential = c.Own(GoogleFederatedCredential.FromConfiguration(configuration, o =>
         {
@@ -213,7 +213,7 @@ public static class Flows
 
     private static async Task IdentityCheckAsync(FlowContext c, ISystemEnvironment env)
     {
-        var instance = new Ec2InstanceMetadataCredentialSource(new Ec2InstanceMetadataOptions
+        var instance = new Ec2InstanceMetadataCredentialSource(new Ec2InstanceMetadataCredentialSourceOptions
         {
             Endpoint = c.Settings.InstanceMetadataEndpoint,
             HttpClient = c.Http,

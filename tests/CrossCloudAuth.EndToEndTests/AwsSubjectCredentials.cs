@@ -15,7 +15,7 @@ internal static partial class AwsSubjectCredentials
         {
             Audience = configuration.Audience,
             Region = "us-east-1",
-            RegionalCredentialVerificationUrl = configuration.CredentialSource.RegionalCredVerificationUrl,
+            RegionalCredentialVerificationUrl = configuration.CredentialSource.RegionalCredentialVerificationUrl,
         }, signerClock, environment);
         if (tamperSignature)
         {

@@ -91,7 +91,7 @@ public sealed class F2Ec2ToBigQueryTests
     {
         ExternalAccountConfiguration configuration = await ExternalAccountConfiguration.LoadFromEnvironmentAsync(world.Ec2Instance);
         var instance = new RefreshAheadCache<AwsCredentials>(new Ec2InstanceMetadataCredentialSource(
-            new Ec2InstanceMetadataOptions { Endpoint = world.Cloud.InstanceMetadataEndpoint }, world.Ec2Instance));
+            new Ec2InstanceMetadataCredentialSourceOptions { Endpoint = world.Cloud.InstanceMetadataEndpoint }, world.Ec2Instance));
         return (configuration, instance);
     }
 }

@@ -50,7 +50,7 @@ public sealed class AwsCredentialsOptions
     public AwsProfileCredentialSourceOptions Profile { get; set; } = new();
 
     /// <summary>Gets or sets the instance metadata settings used by <see cref="AwsCredentialSourceKind.InstanceMetadata"/>.</summary>
-    public Ec2InstanceMetadataOptions InstanceMetadata { get; set; } = new();
+    public Ec2InstanceMetadataCredentialSourceOptions InstanceMetadata { get; set; } = new();
 
     /// <summary>Gets or sets the container endpoint settings used by <see cref="AwsCredentialSourceKind.Container"/>.</summary>
     public ContainerCredentialSourceOptions Container { get; set; } = new();

@@ -48,11 +48,11 @@ internal sealed class AwsIdentityRegistry(IServiceProvider services, IOptionsMon
                 return existing;
             }
 
-            EksTokenProviderOptions settings = services.GetRequiredService<IOptionsMonitor<EksTokenProviderOptions>>().Get(clusterName);
+            EksTokenSourceOptions settings = services.GetRequiredService<IOptionsMonitor<EksTokenSourceOptions>>().Get(clusterName);
             TimeProvider time = services.GetService<TimeProvider>() ?? TimeProvider.System;
             ISystemEnvironment environment = services.GetService<ISystemEnvironment>() ?? SystemEnvironment.Instance;
             ILogger logger = services.GetService<ILoggerFactory>()?.CreateLogger("CrossCloudAuth.Caching.RefreshAheadCache") ?? NullLogger.Instance;
-            RefreshAheadCache<AuthToken> cache = new(new EksTokenProvider(aws.Provider, settings, environment, time), options.Get(awsName).Cache, time, logger);
+            RefreshAheadCache<AuthToken> cache = new(new EksTokenSource(aws.Provider, settings, environment, time), options.Get(awsName).Cache, time, logger);
             _eksTokens.Add(clusterName, cache);
             return cache;
         }

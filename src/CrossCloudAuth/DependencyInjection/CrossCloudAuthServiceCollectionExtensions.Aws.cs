@@ -143,7 +143,7 @@ public static partial class CrossCloudAuthServiceCollectionExtensions
     /// <returns>The <paramref name="services"/>, so that additional calls can be chained.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/>, <paramref name="clusterName"/> or <paramref name="awsCredentialsName"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="clusterName"/> is empty.</exception>
-    public static IServiceCollection AddEksToken(this IServiceCollection services, string clusterName, Action<EksTokenProviderOptions>? configure = null, string awsCredentialsName = "")
+    public static IServiceCollection AddEksToken(this IServiceCollection services, string clusterName, Action<EksTokenSourceOptions>? configure = null, string awsCredentialsName = "")
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrEmpty(clusterName);
@@ -151,7 +151,7 @@ public static partial class CrossCloudAuthServiceCollectionExtensions
         AddAwsIdentity(services, awsCredentialsName);
         if (TryAddMarker(services, new IdentityMarker(IdentityKind.Eks, clusterName, awsCredentialsName)))
         {
-            services.AddOptions<EksTokenProviderOptions>(clusterName)
+            services.AddOptions<EksTokenSourceOptions>(clusterName)
                 .Configure(o => o.ClusterName ??= clusterName)
                 .Validate(
                     o => !string.IsNullOrWhiteSpace(o.ClusterName) && o.ClusterName.Trim().All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') && o.ExpiryMargin >= TimeSpan.Zero && o.ExpiryMargin < TimeSpan.FromMinutes(14),

@@ -91,12 +91,12 @@ public sealed class EksTokenConformanceTests(AwsCliEmulatorTests.Emulator emulat
 
     private static async Task<(string Url, AuthToken Token)> OurTokenAsync(AwsCredentials credentials, Uri? stsEndpoint = null)
     {
-        var provider = new EksTokenProvider(
+        var provider = new EksTokenSource(
             new StaticAwsCredentials(credentials),
-            new EksTokenProviderOptions { ClusterName = Cluster, Region = Region, StsEndpoint = stsEndpoint },
+            new EksTokenSourceOptions { ClusterName = Cluster, Region = Region, StsEndpoint = stsEndpoint },
             ScopedEnvironment.Empty);
         var token = await provider.GetAsync();
-        Assert.StartsWith(EksTokenProvider.TokenPrefix, token.Token);
+        Assert.StartsWith(EksTokenSource.TokenPrefix, token.Token);
         return (DecodeToken(token.Token), token);
     }
 
@@ -121,7 +121,7 @@ public sealed class EksTokenConformanceTests(AwsCliEmulatorTests.Emulator emulat
 
     private static string DecodeToken(string token)
     {
-        var encoded = token[EksTokenProvider.TokenPrefix.Length..].Replace('-', '+').Replace('_', '/');
+        var encoded = token[EksTokenSource.TokenPrefix.Length..].Replace('-', '+').Replace('_', '/');
         encoded += new string('=', (4 - (encoded.Length % 4)) % 4);
         return Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
     }

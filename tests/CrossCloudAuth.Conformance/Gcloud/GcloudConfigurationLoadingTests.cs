@@ -85,7 +85,7 @@ public sealed class GcloudConfigurationLoadingTests(GcloudCredentialConfiguratio
         Assert.Equal("aws1", v2.CredentialSource.EnvironmentId);
         Assert.Equal(new Uri("http://169.254.169.254/latest/api/token"), v2.CredentialSource.Imdsv2SessionTokenUrl);
         Assert.Null(v1.CredentialSource.Imdsv2SessionTokenUrl);
-        Assert.Equal("https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15", v1.CredentialSource.RegionalCredVerificationUrl);
+        Assert.Equal("https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15", v1.CredentialSource.RegionalCredentialVerificationUrl);
         Assert.IsType<AwsSubjectTokenSource>(v2Credential.SubjectTokenSource);
         Assert.IsType<AwsSubjectTokenSource>(v1Credential.SubjectTokenSource);
     }

@@ -286,7 +286,7 @@ public sealed class LibraryVersusGoogleClientsTests(GooglePeers peers, ITestOutp
         var config = peers.AwsConfig(client);
         var source = config["credential_source"]!;
         var imds = new Ec2InstanceMetadataCredentialSource(
-            new Ec2InstanceMetadataOptions
+            new Ec2InstanceMetadataCredentialSourceOptions
             {
                 CredentialsUrl = new Uri((string)source["url"]!),
                 RegionUrl = new Uri((string)source["region_url"]!),

@@ -142,7 +142,7 @@ internal sealed class MatrixWorld : IAsyncDisposable
     private RefreshAheadCache<AwsCredentials> Cache(ICredentialProvider<AwsCredentials> source) =>
         new(source, new RefreshAheadCacheOptions { JitterRatio = 0 }, LibraryClock);
 
-    private Ec2InstanceMetadataOptions ImdsOptions() => new()
+    private Ec2InstanceMetadataCredentialSourceOptions ImdsOptions() => new()
     {
         Endpoint = Cloud.InstanceMetadataEndpoint,
         AllowAnyEndpoint = true,

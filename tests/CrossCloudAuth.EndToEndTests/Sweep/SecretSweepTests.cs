@@ -297,7 +297,7 @@ public sealed class SecretSweepTests
 
         // F2's aws1 configuration and its IMDSv2 credentials.
         capture.AddObject(await ExternalAccountConfiguration.LoadFromEnvironmentAsync(world.Ec2Instance));
-        var instance = new Ec2InstanceMetadataCredentialSource(new Ec2InstanceMetadataOptions { Endpoint = world.Settings.InstanceMetadataEndpoint }, world.Ec2Instance, logger: capture.CreateLogger<Ec2InstanceMetadataCredentialSource>());
+        var instance = new Ec2InstanceMetadataCredentialSource(new Ec2InstanceMetadataCredentialSourceOptions { Endpoint = world.Settings.InstanceMetadataEndpoint }, world.Ec2Instance, logger: capture.CreateLogger<Ec2InstanceMetadataCredentialSource>());
         capture.AddObject(instance);
         capture.AddObject(await instance.GetAsync());
 
@@ -314,7 +314,7 @@ public sealed class SecretSweepTests
         capture.AddObject(sdk);
         capture.AddObject(sdk.GetCredentials().AccessKey);
         using var eks = new RefreshAheadCache<AuthToken>(
-            new EksTokenProvider(chain, new EksTokenProviderOptions { ClusterName = World.TargetCluster, Region = "us-east-1", StsEndpoint = world.Settings.AwsStsEndpoint }, world.EksPod),
+            new EksTokenSource(chain, new EksTokenSourceOptions { ClusterName = World.TargetCluster, Region = "us-east-1", StsEndpoint = world.Settings.AwsStsEndpoint }, world.EksPod),
             logger: capture.CreateLogger<RefreshAheadCache<AuthToken>>());
         AuthToken eksToken = await eks.GetAsync();
         secrets.Add("EKS bearer token", eksToken.Token, piecewise: true);

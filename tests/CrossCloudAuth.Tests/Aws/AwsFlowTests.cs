@@ -66,7 +66,7 @@ public sealed class AwsFlowTests : IDisposable
         });
 
         ListBucketsResponse buckets = await s3.ListBucketsAsync(new ListBucketsRequest());
-        AuthToken eks = await new EksTokenProvider(_targetRole, new EksTokenProviderOptions { ClusterName = "target-cluster" }, _environment, _time).GetAsync();
+        AuthToken eks = await new EksTokenSource(_targetRole, new EksTokenSourceOptions { ClusterName = "target-cluster" }, _environment, _time).GetAsync();
 
         Assert.Equal("target-bucket", Assert.Single(buckets.Buckets).BucketName);
         Assert.Contains("Credential=ASIATARGET0000000001/", s3Http.Requests[0].Headers["Authorization"], StringComparison.Ordinal);

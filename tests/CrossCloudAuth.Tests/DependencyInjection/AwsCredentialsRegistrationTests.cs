@@ -109,7 +109,7 @@ public sealed class AwsCredentialsRegistrationTests
 
         AuthToken token = await tokens.GetAsync();
 
-        Assert.StartsWith(EksTokenProvider.TokenPrefix, token.Token, StringComparison.Ordinal);
+        Assert.StartsWith(EksTokenSource.TokenPrefix, token.Token, StringComparison.Ordinal);
         Assert.True(token.ExpiresOn <= _world.Time.GetUtcNow().AddMinutes(14));
         Assert.Same(token, await tokens.GetAsync());
         Assert.Equal("aws-eks:token(ci-cluster)", tokens.HopName);

@@ -159,7 +159,7 @@ public sealed class CrossCloudAuthServiceCollectionExtensionsTests
     public async Task AddGoogleFromAwsIdentity_IdTokenProvider_GetsIdTokenForAudience()
     {
         using ServiceProvider provider = _world.BuildProvider(s => s.AddGoogleFromAwsIdentity());
-        GoogleIdTokenProvider idTokens = new(provider.GetRequiredService<GoogleFederatedCredential>(), "https://run.example");
+        GoogleIdTokenCredential idTokens = new(provider.GetRequiredService<GoogleFederatedCredential>(), "https://run.example");
 
         AuthToken token = await idTokens.GetAsync();
 

@@ -228,12 +228,12 @@ public sealed partial class AwsCredentialChain : IInvalidatableCredentialProvide
     /// call once per cluster and share it. Disposed with this link.</returns>
     /// <exception cref="CredentialConfigurationException">The cluster name, region, endpoint or margin is invalid.</exception>
     /// <exception cref="ObjectDisposedException">This link has been disposed.</exception>
-    public RefreshAheadCache<AuthToken> EksToken(string clusterName, Action<EksTokenProviderOptions>? configure = null)
+    public RefreshAheadCache<AuthToken> EksToken(string clusterName, Action<EksTokenSourceOptions>? configure = null)
     {
         ThrowIfDisposed();
-        EksTokenProviderOptions settings = new() { ClusterName = clusterName };
+        EksTokenSourceOptions settings = new() { ClusterName = clusterName };
         configure?.Invoke(settings);
-        EksTokenProvider provider = new(_credentials, settings, _options.Environment, _options.TimeProvider);
+        EksTokenSource provider = new(_credentials, settings, _options.Environment, _options.TimeProvider);
         RefreshAheadCache<AuthToken> cache = new(provider, _options.Cache, _options.TimeProvider, Logger<RefreshAheadCache<AuthToken>>(_options));
         Own(cache);
         return cache;

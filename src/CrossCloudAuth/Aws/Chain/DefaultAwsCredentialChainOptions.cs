@@ -23,7 +23,7 @@ public sealed class DefaultAwsCredentialChainOptions
 
     /// <summary>Gets or sets the instance metadata step's settings (the last step; off when
     /// <c>AWS_EC2_METADATA_DISABLED=true</c>).</summary>
-    public Ec2InstanceMetadataOptions InstanceMetadata { get; set; } = new();
+    public Ec2InstanceMetadataCredentialSourceOptions InstanceMetadata { get; set; } = new();
 
     /// <summary>Gets or sets the refresh scheduling of the chosen source's cache. Default: the cache's defaults.</summary>
     public RefreshAheadCacheOptions? Cache { get; set; }

@@ -18,7 +18,7 @@ public sealed class AwsProfileCredentialSourceOptions
     public AwsStsOptions Sts { get; set; } = new();
 
     /// <summary>Gets or sets the instance metadata options used by <c>credential_source = Ec2InstanceMetadata</c>.</summary>
-    public Ec2InstanceMetadataOptions? InstanceMetadata { get; set; }
+    public Ec2InstanceMetadataCredentialSourceOptions? InstanceMetadata { get; set; }
 
     /// <summary>Gets or sets the container options used by <c>credential_source = EcsContainer</c>.</summary>
     public ContainerCredentialSourceOptions? Container { get; set; }

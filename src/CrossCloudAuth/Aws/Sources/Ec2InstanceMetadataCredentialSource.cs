@@ -61,7 +61,7 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
     /// <param name="logger">Receives IMDS events (never a token); none when <see langword="null"/>.</param>
     /// <exception cref="CredentialConfigurationException">An option is out of range or an endpoint is not allowed.</exception>
     public Ec2InstanceMetadataCredentialSource(
-        Ec2InstanceMetadataOptions? options = null,
+        Ec2InstanceMetadataCredentialSourceOptions? options = null,
         ISystemEnvironment? environment = null,
         TimeProvider? timeProvider = null,
         ILogger? logger = null)
@@ -71,13 +71,13 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
 
     /// <summary>Initializes a new instance with the random source of the static-stability jitter (tests seed it).</summary>
     internal Ec2InstanceMetadataCredentialSource(
-        Ec2InstanceMetadataOptions? options,
+        Ec2InstanceMetadataCredentialSourceOptions? options,
         ISystemEnvironment? environment,
         TimeProvider? timeProvider,
         ILogger? logger,
         Func<double>? random)
     {
-        options ??= new Ec2InstanceMetadataOptions();
+        options ??= new Ec2InstanceMetadataCredentialSourceOptions();
         _environment = environment ?? SystemEnvironment.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
@@ -86,7 +86,7 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
         _allowImdsV1 = options.AllowImdsV1;
         _sessionTokenTtl = options.SessionTokenTtl;
         _requestTimeout = options.RequestTimeout;
-        HopRetryOptions retry = (options.Retry ?? Ec2InstanceMetadataOptions.DefaultRetry()).Validated(CredentialsHop);
+        HopRetryOptions retry = (options.Retry ?? Ec2InstanceMetadataCredentialSourceOptions.DefaultRetry()).Validated(CredentialsHop);
         _maxAttempts = retry.MaxAttempts;
         _retry = AwsHttp.CreateRetry(retry, _timeProvider, _logger);
         _roleName = string.IsNullOrWhiteSpace(options.RoleName) ? null : options.RoleName.Trim();

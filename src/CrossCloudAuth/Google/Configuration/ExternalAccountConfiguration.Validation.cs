@@ -141,7 +141,7 @@ public sealed partial class ExternalAccountConfiguration
                     throw new CredentialConfigurationException(hop, $"The field subject_token_type must be {SubjectTokenTypes.Aws4Request} with environment_id aws1.");
                 }
 
-                string verification = Optional(json.RegionalCredVerificationUrl)
+                string verification = Optional(json.RegionalCredentialVerificationUrl)
                     ?? throw new CredentialConfigurationException(hop, "The field credential_source.regional_cred_verification_url is missing; gcloud writes https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15.");
                 try
                 {
@@ -158,7 +158,7 @@ public sealed partial class ExternalAccountConfiguration
                     EnvironmentId = json.EnvironmentId,
                     Url = Optional(json.Url) is string url ? NoUserInfo(AbsoluteUri(url, "credential_source.url", hop), "credential_source.url", hop) : null,
                     RegionUrl = Optional(json.RegionUrl) is string region ? NoUserInfo(AbsoluteUri(region, "credential_source.region_url", hop), "credential_source.region_url", hop) : null,
-                    RegionalCredVerificationUrl = verification,
+                    RegionalCredentialVerificationUrl = verification,
                     Imdsv2SessionTokenUrl = Optional(json.Imdsv2SessionTokenUrl) is string session ? NoUserInfo(AbsoluteUri(session, "credential_source.imdsv2_session_token_url", hop), "credential_source.imdsv2_session_token_url", hop) : null,
                 };
 

@@ -36,7 +36,7 @@ public sealed class ExternalAccountCredentialSource
 
     /// <summary>Gets the AWS STS <c>GetCallerIdentity</c> URL template with a <c>{region}</c> placeholder
     /// (<c>regional_cred_verification_url</c>), for <see cref="CredentialSourceKind.Aws"/>.</summary>
-    public string? RegionalCredVerificationUrl { get; init; }
+    public string? RegionalCredentialVerificationUrl { get; init; }
 
     /// <summary>Gets the IMDSv2 session token URL (<c>imdsv2_session_token_url</c>), for <see cref="CredentialSourceKind.Aws"/>;
     /// <see langword="null"/> when absent.</summary>

@@ -73,7 +73,7 @@ internal sealed class CredentialSourceJson
     public string? RegionUrl { get; set; }
 
     [JsonPropertyName("regional_cred_verification_url")]
-    public string? RegionalCredVerificationUrl { get; set; }
+    public string? RegionalCredentialVerificationUrl { get; set; }
 
     [JsonPropertyName("imdsv2_session_token_url")]
     public string? Imdsv2SessionTokenUrl { get; set; }

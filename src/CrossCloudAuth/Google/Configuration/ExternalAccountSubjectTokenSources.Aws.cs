@@ -23,7 +23,7 @@ internal static partial class ExternalAccountSubjectTokenSources
             }
         }
 
-        Ec2InstanceMetadataOptions metadataOptions = new()
+        Ec2InstanceMetadataCredentialSourceOptions metadataOptions = new()
         {
             CredentialsUrl = source.Url,
             RegionUrl = source.RegionUrl,
@@ -59,7 +59,7 @@ internal static partial class ExternalAccountSubjectTokenSources
                 new AwsSubjectTokenSourceOptions
                 {
                     Audience = configuration.Audience,
-                    RegionalCredentialVerificationUrl = source.RegionalCredVerificationUrl,
+                    RegionalCredentialVerificationUrl = source.RegionalCredentialVerificationUrl,
                     AllowLoopbackVerificationUrl = context.AllowNonStandardEndpoints,
                     RegionResolver = metadata.GetRegionAsync,
                 },
@@ -77,7 +77,7 @@ internal static partial class ExternalAccountSubjectTokenSources
 
     /// <summary>The <c>aws1</c> pipeline with AWS credentials the application chose: its own provider (not owned), or
     /// the full AWS chain (owned), whose instance metadata step uses the file's URLs.</summary>
-    private static AwsSubjectTokenSource CreateAwsWithChain(ExternalAccountConfiguration configuration, SourceContext context, Ec2InstanceMetadataOptions metadataOptions, out IDisposable? owned)
+    private static AwsSubjectTokenSource CreateAwsWithChain(ExternalAccountConfiguration configuration, SourceContext context, Ec2InstanceMetadataCredentialSourceOptions metadataOptions, out IDisposable? owned)
     {
         owned = null;
         ICredentialProvider<AwsCredentials> credentials;
@@ -110,7 +110,7 @@ internal static partial class ExternalAccountSubjectTokenSources
                 new AwsSubjectTokenSourceOptions
                 {
                     Audience = configuration.Audience,
-                    RegionalCredentialVerificationUrl = configuration.CredentialSource.RegionalCredVerificationUrl,
+                    RegionalCredentialVerificationUrl = configuration.CredentialSource.RegionalCredentialVerificationUrl,
                     RegionResolver = regionResolver,
                 },
                 context.TimeProvider,

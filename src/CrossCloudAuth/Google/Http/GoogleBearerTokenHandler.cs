@@ -11,7 +11,7 @@ namespace CrossCloudAuth.Google;
 /// </summary>
 /// <remarks>
 /// <para>When the service answers 401 and the token source is an <see cref="IInvalidatableCredentialProvider{TCredential}"/>
-/// (a <see cref="GoogleFederatedCredential"/>, a <see cref="GoogleIdTokenProvider"/>, a cache), the rejected token is
+/// (a <see cref="GoogleFederatedCredential"/>, a <see cref="GoogleIdTokenCredential"/>, a cache), the rejected token is
 /// dropped and the request is sent once more with a new token, provided it can be sent again unchanged: no body, or a
 /// body held in memory (<see cref="ByteArrayContent"/> and its <see cref="StringContent"/> and
 /// <see cref="FormUrlEncodedContent"/>, <see cref="ReadOnlyMemoryContent"/>, or <see cref="MultipartContent"/> of

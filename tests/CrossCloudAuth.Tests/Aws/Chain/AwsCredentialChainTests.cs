@@ -124,7 +124,7 @@ public sealed class AwsCredentialChainTests : IDisposable
             Assert.Same(first, await eks.GetAsync());
         }
 
-        Assert.StartsWith(EksTokenProvider.TokenPrefix, first.Token, StringComparison.Ordinal);
+        Assert.StartsWith(EksTokenSource.TokenPrefix, first.Token, StringComparison.Ordinal);
         Assert.Equal("aws-eks:token(target-cluster)", eks.HopName);
         Assert.Equal(1, source.Calls);
     }

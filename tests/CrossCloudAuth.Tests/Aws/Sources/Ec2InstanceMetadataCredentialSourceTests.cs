@@ -16,7 +16,7 @@ public sealed class Ec2InstanceMetadataCredentialSourceTests : AwsCredentialSour
 
     protected override string[] ExtraSecrets => [ImdsToken];
 
-    private Ec2InstanceMetadataOptions Options { get; } = new() { Retry = new HopRetryOptions { MaxAttempts = 2, BaseDelay = TimeSpan.Zero } };
+    private Ec2InstanceMetadataCredentialSourceOptions Options { get; } = new() { Retry = new HopRetryOptions { MaxAttempts = 2, BaseDelay = TimeSpan.Zero } };
 
     protected override ICredentialProvider<AwsCredentials> CreateSource() => CreateImds();
 

@@ -347,7 +347,7 @@ public sealed class StaticStabilityTests
 
     private Ec2InstanceMetadataCredentialSource CreateImds(Func<double> random) =>
         new(
-            new Ec2InstanceMetadataOptions
+            new Ec2InstanceMetadataCredentialSourceOptions
             {
                 HttpClient = _http.CreateClient(),
                 RoleName = "web-role",

@@ -40,7 +40,7 @@ public sealed class ExternalAccountConfigurationTests
         Assert.Equal("aws1", source.EnvironmentId);
         Assert.Equal(new Uri("http://169.254.169.254/latest/meta-data/placement/availability-zone"), source.RegionUrl);
         Assert.Equal(new Uri("http://169.254.169.254/latest/meta-data/iam/security-credentials"), source.Url);
-        Assert.Equal("https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15", source.RegionalCredVerificationUrl);
+        Assert.Equal("https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15", source.RegionalCredentialVerificationUrl);
         Assert.Equal(new Uri("http://169.254.169.254/latest/api/token"), source.Imdsv2SessionTokenUrl);
         Assert.Equal(SubjectTokenTypes.Aws4Request, config.SubjectTokenType);
     }

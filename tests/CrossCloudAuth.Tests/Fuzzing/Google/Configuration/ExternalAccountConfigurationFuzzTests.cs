@@ -87,7 +87,7 @@ public sealed class ExternalAccountConfigurationFuzzTests
                     break;
                 default:
                     Assert.Equal(CredentialSourceKind.Aws, actual.Kind);
-                    Assert.Equal((string)source["regional_cred_verification_url"]!, actual.RegionalCredVerificationUrl);
+                    Assert.Equal((string)source["regional_cred_verification_url"]!, actual.RegionalCredentialVerificationUrl);
                     break;
             }
         }, baseCount: 200, print: document => document.ToJsonString());

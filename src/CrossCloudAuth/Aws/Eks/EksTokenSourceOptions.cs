@@ -1,7 +1,7 @@
 namespace CrossCloudAuth.Aws;
 
-/// <summary>Options of <see cref="EksTokenProvider"/>.</summary>
-public sealed class EksTokenProviderOptions
+/// <summary>Options of <see cref="EksTokenSource"/>.</summary>
+public sealed class EksTokenSourceOptions
 {
     /// <summary>Gets or sets the cluster's name (for an EKS local cluster on Outposts, its id), signed as the
     /// <c>x-k8s-aws-id</c> header. Required.</summary>

@@ -15,13 +15,13 @@ namespace CrossCloudAuth.Aws;
 /// <remarks>
 /// <para>The presigning is AWSSDK.Core's <see cref="AWSSigV4Signer"/>.</para>
 /// <para>The cluster accepts a token for 15 minutes after it was signed, and only while the signing credentials are
-/// valid, so the reported expiry is the earlier of the two minus <see cref="EksTokenProviderOptions.ExpiryMargin"/>;
+/// valid, so the reported expiry is the earlier of the two minus <see cref="EksTokenSourceOptions.ExpiryMargin"/>;
 /// credentials with less than a minute left after the margin are refused rather than used to sign a token that would
 /// die at once. Each call signs a new token: wrap this provider in a <see cref="Caching.RefreshAheadCache{TCredential}"/>,
 /// which refreshes ahead of expiry, or get it cached from <see cref="AwsCredentialChain.EksToken"/>.</para>
 /// <para>This type is thread-safe.</para>
 /// </remarks>
-public sealed class EksTokenProvider : ICredentialProvider<AuthToken>
+public sealed class EksTokenSource : ICredentialProvider<AuthToken>
 {
     /// <summary>The token prefix the EKS authenticator expects.</summary>
     public const string TokenPrefix = "k8s-aws-v1.";
@@ -37,16 +37,16 @@ public sealed class EksTokenProvider : ICredentialProvider<AuthToken>
     private readonly Uri _stsUri;
     private readonly TimeSpan _margin;
 
-    /// <summary>Initializes a new instance of the <see cref="EksTokenProvider"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="EksTokenSource"/> class.</summary>
     /// <param name="credentials">The AWS credentials whose identity the cluster maps (access entry or <c>aws-auth</c>).</param>
     /// <param name="options">The cluster, region and endpoint. Read once.</param>
     /// <param name="environment">Where to read <c>AWS_REGION</c>; the process's when <see langword="null"/>.</param>
     /// <param name="timeProvider">The signing clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="credentials"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="CredentialConfigurationException">The cluster name, region, endpoint or margin is invalid.</exception>
-    public EksTokenProvider(
+    public EksTokenSource(
         ICredentialProvider<AwsCredentials> credentials,
-        EksTokenProviderOptions options,
+        EksTokenSourceOptions options,
         ISystemEnvironment? environment = null,
         TimeProvider? timeProvider = null)
     {

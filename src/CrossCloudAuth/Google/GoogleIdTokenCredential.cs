@@ -7,18 +7,18 @@ namespace CrossCloudAuth.Google;
 /// </summary>
 /// <remarks>Each audience is cached by the credential (the hit path neither locks nor allocates). The credential must
 /// impersonate a service account: Google issues ID tokens only to service accounts. This type is thread-safe.</remarks>
-public sealed class GoogleIdTokenProvider : IInvalidatableCredentialProvider<AuthToken>
+public sealed class GoogleIdTokenCredential : IInvalidatableCredentialProvider<AuthToken>
 {
     private readonly GoogleFederatedCredential _credential;
     private readonly bool _includeEmail;
 
-    /// <summary>Initializes a new instance of the <see cref="GoogleIdTokenProvider"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="GoogleIdTokenCredential"/> class.</summary>
     /// <param name="credential">The credential that mints the tokens. Not disposed by this type.</param>
     /// <param name="audience">The tokens' <c>aud</c> claim.</param>
     /// <param name="includeEmail">Whether the tokens carry the service account's <c>email</c> claim. Default: <see langword="true"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="credential"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="audience"/> is null or empty.</exception>
-    public GoogleIdTokenProvider(GoogleFederatedCredential credential, string audience, bool includeEmail = true)
+    public GoogleIdTokenCredential(GoogleFederatedCredential credential, string audience, bool includeEmail = true)
     {
         ArgumentNullException.ThrowIfNull(credential);
         ArgumentException.ThrowIfNullOrEmpty(audience);

@@ -13,7 +13,7 @@ namespace CrossCloudAuth.Aws;
 /// the configuration names no session token URL (the token URL is then derived from <see cref="CredentialsUrl"/>), and
 /// IMDSv1 is used only when <see cref="AllowImdsV1"/> says so.
 /// </remarks>
-public sealed class Ec2InstanceMetadataOptions
+public sealed class Ec2InstanceMetadataCredentialSourceOptions
 {
     /// <summary>Gets or sets the metadata service's base address. Default: <c>AWS_EC2_METADATA_SERVICE_ENDPOINT</c> when
     /// set, otherwise <c>http://[fd00:ec2::254]</c> when <c>AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE</c> is <c>IPv6</c>,

@@ -19,7 +19,7 @@ public sealed class EksTokenProviderTests
         // aws-signing-test-suite v4/get-vanilla-with-session-token, query (presigned) form, X-Amz-Expires=3600.
         AwsCredentials credentials = new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "6e86291e8372ff2a2260956d9b8aae1d763fbf315fa00fa31553b73ebf194267");
 
-        string url = EksTokenProvider.Presign(
+        string url = EksTokenSource.Presign(
             credentials, new Uri("https://example.amazonaws.com/"), "us-east-1", "service", [], TimeSpan.FromHours(1),
             new DateTimeOffset(2015, 8, 30, 12, 36, 0, TimeSpan.Zero));
 
@@ -29,7 +29,7 @@ public sealed class EksTokenProviderTests
     [Fact]
     public async Task GetAsync_TargetRoleCredentials_EncodesPresignedGetCallerIdentityForTheCluster()
     {
-        EksTokenProvider provider = new(_source, new EksTokenProviderOptions { ClusterName = "target-cluster", Region = "eu-west-1" }, _environment, _time);
+        EksTokenSource provider = new(_source, new EksTokenSourceOptions { ClusterName = "target-cluster", Region = "eu-west-1" }, _environment, _time);
 
         AuthToken token = await provider.GetAsync();
 
@@ -55,8 +55,8 @@ public sealed class EksTokenProviderTests
     [Fact]
     public async Task GetAsync_SignatureCoversTheClusterHeader_DiffersPerCluster()
     {
-        EksTokenProvider a = new(_source, new EksTokenProviderOptions { ClusterName = "a", Region = "us-east-1" }, _environment, _time);
-        EksTokenProvider b = new(_source, new EksTokenProviderOptions { ClusterName = "b", Region = "us-east-1" }, _environment, _time);
+        EksTokenSource a = new(_source, new EksTokenSourceOptions { ClusterName = "a", Region = "us-east-1" }, _environment, _time);
+        EksTokenSource b = new(_source, new EksTokenSourceOptions { ClusterName = "b", Region = "us-east-1" }, _environment, _time);
 
         Assert.NotEqual(Signature(await a.GetAsync()), Signature(await b.GetAsync()));
     }
@@ -65,7 +65,7 @@ public sealed class EksTokenProviderTests
     public async Task GetAsync_CredentialsExpireBeforeFifteenMinutes_ReportsTheirExpiryMinusMargin()
     {
         _source.Credentials = new AwsCredentials(AwsTestData.AccessKeyId, AwsTestData.SecretAccessKey, AwsTestData.SessionToken, AwsTestData.Now.AddMinutes(10));
-        EksTokenProvider provider = new(_source, new EksTokenProviderOptions { ClusterName = "c" }, _environment, _time);
+        EksTokenSource provider = new(_source, new EksTokenSourceOptions { ClusterName = "c" }, _environment, _time);
 
         AuthToken token = await provider.GetAsync();
 
@@ -76,7 +76,7 @@ public sealed class EksTokenProviderTests
     public async Task GetAsync_CredentialsAboutToExpire_RefusesToSign()
     {
         _source.Credentials = new AwsCredentials(AwsTestData.AccessKeyId, AwsTestData.SecretAccessKey, AwsTestData.SessionToken, AwsTestData.Now.AddSeconds(90));
-        EksTokenProvider provider = new(_source, new EksTokenProviderOptions { ClusterName = "c" }, _environment, _time);
+        EksTokenSource provider = new(_source, new EksTokenSourceOptions { ClusterName = "c" }, _environment, _time);
 
         CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => provider.GetAsync().AsTask());
 
@@ -88,7 +88,7 @@ public sealed class EksTokenProviderTests
     public async Task GetAsync_RegionFromEnvironmentAndEmulatorEndpoint_UsesThem()
     {
         _environment.Set("AWS_REGION", "ap-south-1");
-        EksTokenProvider provider = new(_source, new EksTokenProviderOptions { ClusterName = "c", StsEndpoint = new Uri("http://127.0.0.1:4566") }, _environment, _time);
+        EksTokenSource provider = new(_source, new EksTokenSourceOptions { ClusterName = "c", StsEndpoint = new Uri("http://127.0.0.1:4566") }, _environment, _time);
 
         Uri url = Decode(await provider.GetAsync());
 
@@ -101,13 +101,13 @@ public sealed class EksTokenProviderTests
     [InlineData("bad name")]
     public void Ctor_InvalidClusterName_ThrowsConfiguration(string? name)
     {
-        Assert.Throws<CredentialConfigurationException>(() => new EksTokenProvider(_source, new EksTokenProviderOptions { ClusterName = name }, _environment, _time));
+        Assert.Throws<CredentialConfigurationException>(() => new EksTokenSource(_source, new EksTokenSourceOptions { ClusterName = name }, _environment, _time));
     }
 
     [Fact]
     public void Ctor_PlainHttpRemoteEndpoint_ThrowsConfiguration()
     {
-        Assert.Throws<CredentialConfigurationException>(() => new EksTokenProvider(_source, new EksTokenProviderOptions { ClusterName = "c", StsEndpoint = new Uri("http://sts.example.com") }, _environment, _time));
+        Assert.Throws<CredentialConfigurationException>(() => new EksTokenSource(_source, new EksTokenSourceOptions { ClusterName = "c", StsEndpoint = new Uri("http://sts.example.com") }, _environment, _time));
     }
 
     private static Uri Decode(AuthToken token) => new(Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token.Token.AsSpan("k8s-aws-v1.".Length))));
