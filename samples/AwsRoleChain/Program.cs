@@ -26,17 +26,17 @@ try
     string? profile = Option("--profile");
     string targetRole = Option("--target-role") ?? (real ? string.Empty : World.TargetRoleArn);
 
-    AwsCredentialChainOptions plumbing = new() { Environment = environment };
+    CredentialContext context = new() { Environment = environment };
     AwsCredentialChain target;
     if (profile is not null)
     {
         // The chain as written in ~/.aws/config: [profile target-env] role_arn + source_profile = ci-env.
-        target = AwsCredentialChain.FromProfile(profile, options: plumbing);
+        target = AwsCredentialChain.FromProfile(profile, context: context);
     }
     else if (targetRole.Length > 0)
     {
         // The chain in code: AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE, then the target account's role; each hop cached.
-        target = AwsCredentialChain.FromWebIdentity(options: plumbing)
+        target = AwsCredentialChain.FromWebIdentity(context: context)
             .AssumeRole(targetRole, o => o.RoleSessionName = Option("--session") ?? "xactarget");
     }
     else

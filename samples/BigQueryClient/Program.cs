@@ -26,7 +26,7 @@ try
     {
         o.Scopes = ["https://www.googleapis.com/auth/bigquery.readonly"];
         o.AllowNonStandardEndpoints = !real;
-    }, environment);
+    }, new CredentialContext { Environment = environment });
     using var bigQuery = new HttpClient(new GoogleBearerTokenHandler(credential, new GoogleBearerTokenHandlerOptions { AllowHttpToLoopback = !real })
     {
         InnerHandler = new SocketsHttpHandler(),

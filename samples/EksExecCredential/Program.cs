@@ -39,17 +39,16 @@ try
     string region = Option("--region") ?? environment.GetEnvironmentVariable("AWS_REGION") ?? environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") ?? "us-east-1";
     string? profile = Option("--profile") ?? (real ? null : "target-env");
 
-    // Whose identity signs: a profile (a role chain), or the pod's web identity.
-    ICredentialProvider<AwsCredentials> source = profile is not null
-        ? new AwsProfileCredentialSource(new AwsProfileCredentialSourceOptions { ProfileName = profile }, environment)
-        : new WebIdentityCredentialSource(environment: environment);
-    using var credentials = new RefreshAheadCache<AwsCredentials>(source);
-    var provider = new EksTokenSource(credentials, new EksTokenSourceOptions
+    // Whose identity signs: a profile (a role chain), or the pod's web identity; every hop cached.
+    CredentialContext context = new() { Environment = environment };
+    using AwsCredentialChain signer = profile is not null
+        ? AwsCredentialChain.FromProfile(profile, context: context)
+        : AwsCredentialChain.FromWebIdentity(context: context);
+    RefreshAheadCache<AuthToken> provider = signer.EksToken(cluster, o =>
     {
-        ClusterName = cluster,
-        Region = region,
-        StsEndpoint = world?.Cloud.AwsStsEndpoint,
-    }, environment);
+        o.Region = region;
+        o.StsEndpoint = world?.Cloud.AwsStsEndpoint;
+    });
 
     AuthToken token = await provider.GetAsync();
     var execCredential = new JsonObject

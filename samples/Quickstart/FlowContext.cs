@@ -1,3 +1,4 @@
+using CrossCloudAuth.Platform;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
 using CrossCloudAuth.Http;
@@ -33,6 +34,16 @@ public sealed class FlowContext : IDisposable
 
     /// <summary>Gets the traced client handed to the library (Google STS, IAM Credentials, AWS STS, IMDS).</summary>
     public HttpClient Http { get; }
+
+    /// <summary>What every hop of a flow shares: the traced HTTP client, the logs and the flow's environment.</summary>
+    /// <param name="environment">Where the flow's variables and files are read.</param>
+    /// <returns>The context to hand to the library's entry points.</returns>
+    public CredentialContext Context(ISystemEnvironment environment) => new()
+    {
+        Environment = environment,
+        HttpClient = Http,
+        LoggerFactory = LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+    };
 
     /// <summary>Gets the <see cref="System.Diagnostics.Stopwatch"/> timestamp the flow's cold time counts from.</summary>
     public long StartedAt { get; private set; } = System.Diagnostics.Stopwatch.GetTimestamp();

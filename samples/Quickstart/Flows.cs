@@ -51,11 +51,9 @@ public static class Flows
 
         GoogleFederatedCredential credential = c.Own(await GoogleFederatedCredential.FromEnvironmentAsync(o =>
         {
-            o.HttpClient = c.Http;
             o.Scopes = [StorageReadOnly];
             o.AllowNonStandardEndpoints = s.AllowNonStandardEndpoints;
-            o.LoggerFactory = c.LoggerFactory;
-        }, env, c.CancellationToken));
+        }, c.Context(env), c.CancellationToken));
 
         HttpClient storage = c.GoogleApi(credential, s.StorageEndpoint);
         List<(string Name, string Size)> objects = await ListObjectsAsync(storage, bucket, c.CancellationToken);
@@ -86,11 +84,9 @@ public static class Flows
 
         GoogleFederatedCredential credential = c.Own(await GoogleFederatedCredential.FromEnvironmentAsync(o =>
         {
-            o.HttpClient = c.Http;
             o.Scopes = [BigQueryScope];
             o.AllowNonStandardEndpoints = s.AllowNonStandardEndpoints;
-            o.LoggerFactory = c.LoggerFactory;
-        }, env, c.CancellationToken));
+        }, c.Context(env), c.CancellationToken));
 
         HttpClient bigQuery = c.GoogleApi(credential, s.BigQueryEndpoint);
         return await QueryAsync(bigQuery, project, s.F2Query, c.CancellationToken);
@@ -107,14 +103,11 @@ public static class Flows
             return null;
         }
 
-        RefreshAheadCache<AwsCredentials> targetRole = c.Own(new RefreshAheadCache<AwsCredentials>(
-            new AwsProfileCredentialSource(
-                new AwsProfileCredentialSourceOptions { ProfileName = s.AwsProfile, Sts = new AwsStsOptions { HttpClient = c.Http } }, env, logger: c.LoggerFactory?.CreateLogger<AwsProfileCredentialSource>()),
-            logger: c.LoggerFactory?.CreateLogger<RefreshAheadCache<AwsCredentials>>()));
+        // seed 001's profile, exactly as in ~/.aws/config: every hop (web identity, then the cross-account role) cached.
+        AwsCredentialChain targetRole = c.Own(AwsCredentialChain.FromProfile(s.AwsProfile, context: c.Context(env)));
 
         // AWS SDK clients in the target account.
-        var sdkCredentials = c.Own(new CachedAwsCredentials(targetRole));
-        GetCallerIdentityResponse me = await c.AwsSts(sdkCredentials).GetCallerIdentityAsync(new GetCallerIdentityRequest(), c.CancellationToken);
+        GetCallerIdentityResponse me = await c.AwsSts(targetRole.SdkCredentials).GetCallerIdentityAsync(new GetCallerIdentityRequest(), c.CancellationToken);
         List<string> lines = [$"AWS SDK (AmazonSecurityTokenServiceClient over CachedAwsCredentials) acts as {me.Arn}"];
 
         CredentialCacheStatus status = targetRole.GetStatus();
@@ -122,9 +115,11 @@ public static class Flows
 
         if (s.EksCluster is { } cluster)
         {
-            var eks = c.Own(new RefreshAheadCache<AuthToken>(
-                new EksTokenSource(targetRole, new EksTokenSourceOptions { ClusterName = cluster, Region = s.Region, StsEndpoint = s.AwsStsEndpoint }, env),
-                logger: c.LoggerFactory?.CreateLogger<RefreshAheadCache<AuthToken>>()));
+            RefreshAheadCache<AuthToken> eks = targetRole.EksToken(cluster, o =>
+            {
+                o.Region = s.Region;
+                o.StsEndpoint = s.AwsStsEndpoint;
+            });
             AuthToken token = await eks.GetAsync(c.CancellationToken);
             lines.Add($"EKS bearer token for cluster '{cluster}': k8s-aws-v1.… ({token.Token.Length} chars), expires {Time(token.ExpiresOn)}");
 
@@ -147,11 +142,8 @@ public static class Flows
             return null;
         }
 
-        RefreshAheadCache<AwsCredentials> podRole = c.Own(new RefreshAheadCache<AwsCredentials>(
-            new WebIdentityCredentialSource(new WebIdentityCredentialSourceOptions { Sts = new AwsStsOptions { HttpClient = c.Http } }, env, logger: c.LoggerFactory?.CreateLogger<WebIdentityCredentialSource>()),
-            logger: c.LoggerFactory?.CreateLogger<RefreshAheadCache<AwsCredentials>>()));
-        var sdkCredentials = c.Own(new CachedAwsCredentials(podRole));
-        GetCallerIdentityResponse me = await c.AwsSts(sdkCredentials).GetCallerIdentityAsync(new GetCallerIdentityRequest(), c.CancellationToken);
+        AwsCredentialChain podRole = c.Own(AwsCredentialChain.FromWebIdentity(context: c.Context(env)));
+        GetCallerIdentityResponse me = await c.AwsSts(podRole.SdkCredentials).GetCallerIdentityAsync(new GetCallerIdentityRequest(), c.CancellationToken);
         CredentialCacheStatus status = podRole.GetStatus();
         return
         [
@@ -171,29 +163,16 @@ public static class Flows
             return null;
         }
 
-        RefreshAheadCache<AwsCredentials> targetRole = c.Own(new RefreshAheadCache<AwsCredentials>(
-            new AwsProfileCredentialSource(
-                new AwsProfileCredentialSourceOptions { ProfileName = s.AwsProfile, Sts = new AwsStsOptions { HttpClient = c.Http } }, env, logger: c.LoggerFactory?.CreateLogger<AwsProfileCredentialSource>()),
-            logger: c.LoggerFactory?.CreateLogger<RefreshAheadCache<AwsCredentials>>()));
+        AwsCredentialChain targetRole = c.Own(AwsCredentialChain.FromProfile(s.AwsProfile, context: c.Context(env)));
 
         // gcloud's aws1 configuration for the target account's provider gives the audience and endpoints;
         // the subject is signed by the role chain instead of the instance's metadata credentials.
         ExternalAccountConfiguration configuration = await ExternalAccountConfiguration.LoadFileAsync(file, env, c.CancellationToken);
-        var subject = new AwsSubjectTokenSource(targetRole, new AwsSubjectTokenSourceOptions
+        GoogleFederatedCredential credential = targetRole.GoogleCredentialFromConfiguration(configuration, o =>
         {
-            Audience = configuration.Audience,
-            Region = s.Region,
-            RegionalCredentialVerificationUrl = configuration.CredentialSource.RegionalCredentialVerificationUrl,
-        }, environment: env);
-        GoogleFederatedCredential credential = c.Own(GoogleFederatedCredential.FromConfiguration(configuration, o =>
-        {
-            o.SubjectTokenSource = subject;
-            o.HttpClient = c.Http;
             o.Scopes = [StorageReadOnly];
             o.AllowNonStandardEndpoints = s.AllowNonStandardEndpoints;
-            o.LoggerFactory = c.LoggerFactory;
-            o.Environment = env;
-        }));
+        });
 
         HttpClient storage = c.GoogleApi(credential, s.StorageEndpoint);
         List<(string Name, string Size)> objects = await ListObjectsAsync(storage, bucket, c.CancellationToken);
@@ -213,13 +192,10 @@ public static class Flows
 
     private static async Task IdentityCheckAsync(FlowContext c, ISystemEnvironment env)
     {
-        var instance = new Ec2InstanceMetadataCredentialSource(new Ec2InstanceMetadataCredentialSourceOptions
-        {
-            Endpoint = c.Settings.InstanceMetadataEndpoint,
-            HttpClient = c.Http,
-        }, env, logger: c.LoggerFactory?.CreateLogger<Ec2InstanceMetadataCredentialSource>());
-        var sdkCredentials = c.Own(CachedAwsCredentials.Create(instance, logger: c.LoggerFactory?.CreateLogger<RefreshAheadCache<AwsCredentials>>()));
-        await c.AwsSts(sdkCredentials).GetCallerIdentityAsync(new GetCallerIdentityRequest(), c.CancellationToken);
+        CredentialContext context = c.Context(env);
+        var metadata = new Ec2InstanceMetadataCredentialSource(new Ec2InstanceMetadataCredentialSourceOptions { Endpoint = c.Settings.InstanceMetadataEndpoint }, context);
+        AwsCredentialChain instance = c.Own(AwsCredentialChain.From(metadata, context));
+        await c.AwsSts(instance.SdkCredentials).GetCallerIdentityAsync(new GetCallerIdentityRequest(), c.CancellationToken);
     }
 
     private static async Task<string> ReplayEksTokenAsync(FlowContext c, string token, string cluster)

@@ -1,3 +1,4 @@
+using CrossCloudAuth.Platform;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Caching;
 using CrossCloudAuth.Google;
@@ -17,7 +18,7 @@ public sealed class AwsCredentialChainFlowTests
     public async Task F3_FluentChainEksToken_OneCallPerHopAndTheClusterSeesTheTargetRole()
     {
         await using EmulatedWorld world = await EmulatedWorld.StartAsync();
-        using AwsCredentialChain target = AwsCredentialChain.FromWebIdentity(options: new AwsCredentialChainOptions { Environment = world.EksPod })
+        using AwsCredentialChain target = AwsCredentialChain.FromWebIdentity(context: new CredentialContext { Environment = world.EksPod })
             .AssumeRole(World.TargetRoleArn, o => o.RoleSessionName = "xactarget");
         RefreshAheadCache<AuthToken> eks = target.EksToken(World.TargetCluster, o => o.StsEndpoint = world.Cloud.AwsStsEndpoint);
 
@@ -41,7 +42,7 @@ public sealed class AwsCredentialChainFlowTests
     {
         await using EmulatedWorld world = await EmulatedWorld.StartAsync();
         ExternalAccountConfiguration configuration = await ExternalAccountConfiguration.LoadFileAsync(world.F5CredentialFile, world.EksPod);
-        using AwsCredentialChain target = AwsCredentialChain.FromWebIdentity(options: new AwsCredentialChainOptions { Environment = world.EksPod })
+        using AwsCredentialChain target = AwsCredentialChain.FromWebIdentity(context: new CredentialContext { Environment = world.EksPod })
             .AssumeRole(World.TargetRoleArn, o => o.RoleSessionName = "xactarget");
         GoogleFederatedCredential google = target.GoogleCredentialFromConfiguration(configuration, o => o.AllowNonStandardEndpoints = true);
 

@@ -16,7 +16,7 @@ internal static partial class AwsSubjectCredentials
             Audience = configuration.Audience,
             Region = "us-east-1",
             RegionalCredentialVerificationUrl = configuration.CredentialSource.RegionalCredentialVerificationUrl,
-        }, signerClock, environment);
+        }, new CredentialContext { Environment = environment, TimeProvider = signerClock ?? TimeProvider.System });
         if (tamperSignature)
         {
             subject = new TamperedSignature(subject);
@@ -26,9 +26,7 @@ internal static partial class AwsSubjectCredentials
         {
             o.SubjectTokenSource = subject;
             o.AllowNonStandardEndpoints = true;
-            o.Environment = environment;
-            o.LoggerFactory = loggerFactory;
-        });
+        }, new CredentialContext { Environment = environment, LoggerFactory = loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance });
     }
 
     /// <summary>Flips one hex digit of the SigV4 signature inside the serialized <c>aws4_request</c>.</summary>

@@ -1,3 +1,4 @@
+using CrossCloudAuth.Platform;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Caching;
 using CrossCloudAuth.Google;
@@ -81,7 +82,7 @@ public sealed class F2Ec2ToBigQueryTests
     {
         await using EmulatedWorld world = await EmulatedWorld.StartAsync();
 
-        var error = await Assert.ThrowsAsync<CredentialConfigurationException>(() => GoogleFederatedCredential.FromEnvironmentAsync(environment: world.Ec2Instance));
+        var error = await Assert.ThrowsAsync<CredentialConfigurationException>(() => GoogleFederatedCredential.FromEnvironmentAsync(context: new CredentialContext { Environment = world.Ec2Instance }));
 
         Assert.Contains("AllowNonStandardEndpoints", error.Message, StringComparison.Ordinal);
         Assert.StartsWith($"[{error.HopName}]", error.Message, StringComparison.Ordinal);
@@ -91,7 +92,7 @@ public sealed class F2Ec2ToBigQueryTests
     {
         ExternalAccountConfiguration configuration = await ExternalAccountConfiguration.LoadFromEnvironmentAsync(world.Ec2Instance);
         var instance = new RefreshAheadCache<AwsCredentials>(new Ec2InstanceMetadataCredentialSource(
-            new Ec2InstanceMetadataCredentialSourceOptions { Endpoint = world.Cloud.InstanceMetadataEndpoint }, world.Ec2Instance));
+            new Ec2InstanceMetadataCredentialSourceOptions { Endpoint = world.Cloud.InstanceMetadataEndpoint }, new CredentialContext { Environment = world.Ec2Instance }));
         return (configuration, instance);
     }
 }

@@ -1,3 +1,4 @@
+using CrossCloudAuth.Platform;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Samples.Quickstart;
 using CrossCloudAuth.Testing.Oidc;
@@ -87,7 +88,7 @@ public sealed class F4InjectedPodTests
     public async Task F4_NoInjectedVariables_CredentialUnavailable()
     {
         var bare = new SandboxEnvironment("bare-pod", new Dictionary<string, string>(), null);
-        var source = new WebIdentityCredentialSource(environment: bare);
+        var source = new WebIdentityCredentialSource(context: new CredentialContext { Environment = bare });
 
         var error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(async () => await source.GetAsync());
 

@@ -1,3 +1,4 @@
+using CrossCloudAuth.Platform;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Caching;
 using CrossCloudAuth.Google;
@@ -77,7 +78,7 @@ public sealed class F5RoleChainToGoogleTests
     private static async Task<(ExternalAccountConfiguration Configuration, RefreshAheadCache<AwsCredentials> Chain)> ChainAsync(EmulatedWorld world)
     {
         ExternalAccountConfiguration configuration = await ExternalAccountConfiguration.LoadFileAsync(world.F5CredentialFile, world.EksPod);
-        var chain = new RefreshAheadCache<AwsCredentials>(new AwsProfileCredentialSource(new AwsProfileCredentialSourceOptions { ProfileName = "target-env" }, world.EksPod));
+        var chain = new RefreshAheadCache<AwsCredentials>(new AwsProfileCredentialSource(new AwsProfileCredentialSourceOptions { ProfileName = "target-env" }, new CredentialContext { Environment = world.EksPod }));
         return (configuration, chain);
     }
 }

@@ -1,3 +1,4 @@
+using CrossCloudAuth.Platform;
 using CrossCloudAuth.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -47,14 +48,22 @@ public sealed partial class RefreshAheadCache<TCredential> : ICredentialProvider
     /// <summary>Initializes a new instance of the <see cref="RefreshAheadCache{TCredential}"/> class.</summary>
     /// <param name="source">The hop whose credentials to cache.</param>
     /// <param name="options">Refresh scheduling; the defaults when <see langword="null"/>. Copied: later changes have no effect.</param>
-    /// <param name="timeProvider">The clock and timers; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <param name="logger">Receives refresh events; none when <see langword="null"/>.</param>
+    /// <param name="context">The clock, logging, HTTP client and environment; <see cref="CredentialContext.Default"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public RefreshAheadCache(
         ICredentialProvider<TCredential> source,
         RefreshAheadCacheOptions? options = null,
-        TimeProvider? timeProvider = null,
+        CredentialContext? context = null)
+        : this(source, options, context?.TimeProvider, context?.Logger<RefreshAheadCache<TCredential>>())
+    {
+    }
+
+    /// <summary>The constructor behind the public one, for the library's own composition and tests.</summary>
+    internal RefreshAheadCache(
+        ICredentialProvider<TCredential> source,
+        RefreshAheadCacheOptions? options,
+        TimeProvider? timeProvider,
         ILogger? logger = null)
         : this(source, options, timeProvider, logger, random: null)
     {

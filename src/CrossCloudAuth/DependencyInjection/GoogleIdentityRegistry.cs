@@ -80,7 +80,7 @@ internal sealed class GoogleIdentityRegistry(IServiceProvider services, IOptions
             credential.UniverseDomain = NullIfBlank(settings.UniverseDomain) ?? credential.UniverseDomain;
             credential.AllowNonStandardEndpoints |= settings.AllowNonStandardEndpoints;
             credential.RequestTimeout = settings.RequestTimeout;
-            credential.CacheOptions = settings.Cache ?? credential.CacheOptions;
+            credential.Cache = settings.Cache ?? credential.Cache;
             credential.HttpClient = settings.HttpClient ?? credential.HttpClient;
             credential.TimeProvider = time;
             credential.LoggerFactory = loggers;
@@ -136,7 +136,7 @@ internal sealed class GoogleIdentityRegistry(IServiceProvider services, IOptions
 
         if (!string.IsNullOrWhiteSpace(settings.SubjectTokenFile))
         {
-            FileSubjectTokenSource file = new(settings.SubjectTokenFile.Trim(), settings.SubjectTokenType, format: null, environment);
+            FileSubjectTokenSource file = new(settings.SubjectTokenFile.Trim(), settings.SubjectTokenType, environment);
             return (file, file.HopName);
         }
 

@@ -61,7 +61,7 @@ public static class AwsCredentialChainGoogleExtensions
         settings.TimeProvider ??= chain.Plumbing.TimeProvider;
         settings.LoggerFactory ??= chain.Plumbing.LoggerFactory;
         settings.Environment ??= chain.Plumbing.Environment;
-        settings.CacheOptions ??= chain.Plumbing.Cache;
+        settings.Cache ??= chain.Plumbing.Cache;
         GoogleFederatedCredential credential = GoogleFederatedCredential.Create(settings);
         chain.Adopt(credential);
         return credential;
@@ -98,7 +98,7 @@ public static class AwsCredentialChainGoogleExtensions
             settings.TimeProvider = chain.Plumbing.TimeProvider;
             settings.LoggerFactory = chain.Plumbing.LoggerFactory;
             settings.Environment = chain.Plumbing.Environment;
-            settings.CacheOptions = chain.Plumbing.Cache;
+            settings.Cache = chain.Plumbing.Cache;
             configure?.Invoke(settings);
             settings.AwsCredentials = chain.Credentials;
         });

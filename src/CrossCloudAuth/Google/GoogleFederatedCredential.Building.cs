@@ -9,23 +9,25 @@ public sealed partial class GoogleFederatedCredential
 {
     /// <summary>Builds a credential from options set in code, without a configuration file.</summary>
     /// <param name="options">The settings; copied.</param>
+    /// <param name="context">The clock, logging, HTTP client and environment; <see cref="CredentialContext.Default"/> when <see langword="null"/>.</param>
     /// <returns>The credential. Dispose it when done.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="CredentialConfigurationException">A setting is missing or invalid, or an endpoint is not allowed.</exception>
-    public static GoogleFederatedCredential Create(GoogleFederatedCredentialOptions options)
+    public static GoogleFederatedCredential Create(GoogleFederatedCredentialOptions options, CredentialContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return Build(options, ExternalAccountConfiguration.HopName("options"), configuration: null);
+        return Build(options, ExternalAccountConfiguration.HopName("options"), configuration: null, context);
     }
 
     /// <summary>Builds a credential from an <c>external_account</c> configuration, building the subject token source
     /// from its <c>credential_source</c>.</summary>
     /// <param name="configuration">The parsed configuration file.</param>
-    /// <param name="configure">Adjusts the options filled from the file (scopes, HTTP client, clock, endpoint override…); optional.</param>
+    /// <param name="configure">Adjusts the options filled from the file (scopes, service account, endpoint policy…); optional.</param>
+    /// <param name="context">The clock, logging, HTTP client and environment; <see cref="CredentialContext.Default"/> when <see langword="null"/>.</param>
     /// <returns>The credential. Dispose it when done.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="configuration"/> is null.</exception>
     /// <exception cref="CredentialConfigurationException">A setting is invalid, an endpoint is not allowed, or the credential source cannot be used here.</exception>
-    public static GoogleFederatedCredential FromConfiguration(ExternalAccountConfiguration configuration, Action<GoogleFederatedCredentialOptions>? configure = null)
+    public static GoogleFederatedCredential FromConfiguration(ExternalAccountConfiguration configuration, Action<GoogleFederatedCredentialOptions>? configure = null, CredentialContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         GoogleFederatedCredentialOptions options = new()
@@ -43,27 +45,24 @@ public sealed partial class GoogleFederatedCredential
             TokenInfoUrl = configuration.TokenInfoUrl,
         };
         configure?.Invoke(options);
-        return Build(options, ExternalAccountConfiguration.HopName(configuration.Source), configuration);
+        return Build(options, ExternalAccountConfiguration.HopName(configuration.Source), configuration, context);
     }
 
     /// <summary>Builds a credential from the configuration file named by <c>GOOGLE_APPLICATION_CREDENTIALS</c>.</summary>
     /// <param name="configure">Adjusts the options filled from the file; optional.</param>
-    /// <param name="environment">Reads the variable and the file; <see cref="SystemEnvironment.Instance"/> when <see langword="null"/>.</param>
+    /// <param name="context">The clock, logging, HTTP client and environment (which reads the variable and the file);
+    /// <see cref="CredentialContext.Default"/> when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels reading the file.</param>
     /// <returns>The credential. Dispose it when done.</returns>
     /// <exception cref="CredentialSourceUnavailableException">The variable is unset or the file is missing.</exception>
     /// <exception cref="CredentialConfigurationException">The file or a setting is invalid.</exception>
-    public static async Task<GoogleFederatedCredential> FromEnvironmentAsync(Action<GoogleFederatedCredentialOptions>? configure = null, ISystemEnvironment? environment = null, CancellationToken cancellationToken = default)
+    public static async Task<GoogleFederatedCredential> FromEnvironmentAsync(Action<GoogleFederatedCredentialOptions>? configure = null, CredentialContext? context = null, CancellationToken cancellationToken = default)
     {
-        ExternalAccountConfiguration configuration = await ExternalAccountConfiguration.LoadFromEnvironmentAsync(environment, cancellationToken).ConfigureAwait(false);
-        return FromConfiguration(configuration, options =>
-        {
-            options.Environment ??= environment;
-            configure?.Invoke(options);
-        });
+        ExternalAccountConfiguration configuration = await ExternalAccountConfiguration.LoadFromEnvironmentAsync(context?.Environment, cancellationToken).ConfigureAwait(false);
+        return FromConfiguration(configuration, configure, context);
     }
 
-    private static GoogleFederatedCredential Build(GoogleFederatedCredentialOptions options, string hop, ExternalAccountConfiguration? configuration)
+    private static GoogleFederatedCredential Build(GoogleFederatedCredentialOptions options, string hop, ExternalAccountConfiguration? configuration, CredentialContext? context)
     {
         string audience = string.IsNullOrWhiteSpace(options.Audience)
             ? throw new CredentialConfigurationException(hop, "The audience (the workload identity provider's full resource name) is required.")
@@ -134,18 +133,20 @@ public sealed partial class GoogleFederatedCredential
 
         HopRetryOptions retry = (options.Retry ?? new HopRetryOptions()).Validated(hop);
 
-        options.CacheOptions?.Validate();
-        TimeProvider time = options.TimeProvider ?? TimeProvider.System;
-        ISystemEnvironment environment = options.Environment ?? SystemEnvironment.Instance;
-        HttpClient? owned = options.HttpClient is null ? CreateHttpClient() : null;
-        HttpClient http = options.HttpClient ?? owned!;
+        options.Cache?.Validate();
+        TimeProvider time = options.TimeProvider ?? context?.TimeProvider ?? TimeProvider.System;
+        ISystemEnvironment environment = options.Environment ?? context?.Environment ?? SystemEnvironment.Instance;
+        ILoggerFactory? loggerFactory = options.LoggerFactory ?? context?.LoggerFactory;
+        HttpClient? given = options.HttpClient ?? context?.HttpClient;
+        HttpClient? owned = given is null ? CreateHttpClient() : null;
+        HttpClient http = given ?? owned!;
         IDisposable? ownedSource = null;
         try
         {
             ISubjectTokenSource subject = options.SubjectTokenSource
                 ?? (configuration is null
                     ? throw new CredentialConfigurationException(hop, "A SubjectTokenSource is required: a FileSubjectTokenSource, UrlSubjectTokenSource, ExecutableSubjectTokenSource or an AWS subject token source.")
-                    : ExternalAccountSubjectTokenSources.Create(configuration, new SourceContext(http, options.HttpClient, time, environment, options.RequestTimeout, allowAny, email, options.LoggerFactory, options.AwsCredentials, options.UseDefaultAwsCredentialChain), hop, out ownedSource));
+                    : ExternalAccountSubjectTokenSources.Create(configuration, new SourceContext(http, given, time, environment, options.RequestTimeout, allowAny, email, loggerFactory, options.AwsCredentials, options.UseDefaultAwsCredentialChain), hop, out ownedSource));
 
             Settings settings = new(
                 audience, subject, tokenUrl, impersonationUrl, email, options.TokenLifetime, delegates, scopes,
@@ -153,7 +154,7 @@ public sealed partial class GoogleFederatedCredential
                 string.IsNullOrWhiteSpace(options.WorkforcePoolUserProject) ? null : options.WorkforcePoolUserProject.Trim(),
                 string.IsNullOrWhiteSpace(options.ClientId) ? null : options.ClientId,
                 string.IsNullOrWhiteSpace(options.ClientSecret) ? null : options.ClientSecret,
-                universe, http, time, options.LoggerFactory, options.CacheOptions, options.RequestTimeout, retry);
+                universe, http, time, loggerFactory, options.Cache, options.RequestTimeout, retry);
             return new GoogleFederatedCredential(settings, owned, ownedSource);
         }
         catch

@@ -74,21 +74,18 @@ public sealed class GoogleFederatedCredentialOptions
     /// otherwise send subject tokens and AWS credentials to any host.</summary>
     public bool AllowNonStandardEndpoints { get; set; }
 
-    /// <summary>Gets or sets the HTTP client for STS, IAM Credentials and URL / metadata sources. Default: a client owned
-    /// and disposed by the credential.</summary>
-    public HttpClient? HttpClient { get; set; }
+    // The plumbing, for the library's own composition and tests; users give it once, as a CredentialContext, to
+    // Create, FromConfiguration or FromEnvironmentAsync. A value set here wins over the context's.
+    internal HttpClient? HttpClient { get; set; }
 
-    /// <summary>Gets or sets the clock and timers. Default: <see cref="TimeProvider.System"/>.</summary>
-    public TimeProvider? TimeProvider { get; set; }
+    internal TimeProvider? TimeProvider { get; set; }
 
-    /// <summary>Gets or sets where logs go. Default: nowhere.</summary>
-    public ILoggerFactory? LoggerFactory { get; set; }
+    internal ILoggerFactory? LoggerFactory { get; set; }
 
-    /// <summary>Gets or sets where environment variables and files are read. Default: <see cref="SystemEnvironment.Instance"/>.</summary>
-    public ISystemEnvironment? Environment { get; set; }
+    internal ISystemEnvironment? Environment { get; set; }
 
     /// <summary>Gets or sets the refresh scheduling of every cached token. Default: the cache's defaults.</summary>
-    public RefreshAheadCacheOptions? CacheOptions { get; set; }
+    public RefreshAheadCacheOptions? Cache { get; set; }
 
     /// <summary>Gets or sets the AWS credentials that sign the subject of an <c>aws1</c> configuration, such as a
     /// <see cref="Aws.DefaultAwsCredentialChain"/> or a role chain; not disposed by the credential. Default: none, which

@@ -1,3 +1,4 @@
+using CrossCloudAuth.Platform;
 using System.Text;
 using System.Text.Json.Nodes;
 using CrossCloudAuth.Aws;
@@ -94,7 +95,7 @@ public sealed class EksTokenConformanceTests(AwsCliEmulatorTests.Emulator emulat
         var provider = new EksTokenSource(
             new StaticAwsCredentials(credentials),
             new EksTokenSourceOptions { ClusterName = Cluster, Region = Region, StsEndpoint = stsEndpoint },
-            ScopedEnvironment.Empty);
+            new CredentialContext { Environment = ScopedEnvironment.Empty });
         var token = await provider.GetAsync();
         Assert.StartsWith(EksTokenSource.TokenPrefix, token.Token);
         return (DecodeToken(token.Token), token);

@@ -1,3 +1,4 @@
+using CrossCloudAuth.Platform;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Conformance.Infrastructure;
 using CrossCloudAuth.Google;
@@ -28,7 +29,7 @@ public sealed class GcloudConfigurationLoadingTests(GcloudCredentialConfiguratio
         var json = await configurations.JsonOfAsync(form);
 
         var configuration = await ExternalAccountConfiguration.LoadFileAsync(path);
-        using var credential = GoogleFederatedCredential.FromConfiguration(configuration, o => o.Environment = ExecutablesAllowed);
+        using var credential = GoogleFederatedCredential.FromConfiguration(configuration, context: new CredentialContext { Environment = ExecutablesAllowed });
 
         Assert.Equal((string?)json["audience"], configuration.Audience);
         Assert.Equal((string?)json["subject_token_type"], configuration.SubjectTokenType);
@@ -61,7 +62,7 @@ public sealed class GcloudConfigurationLoadingTests(GcloudCredentialConfiguratio
         ConformanceTools.Require(ConformanceTool.Gcloud);
 
         var configuration = await LoadAsync("url-json-headers");
-        using var credential = GoogleFederatedCredential.FromConfiguration(configuration, o => o.Environment = ExecutablesAllowed);
+        using var credential = GoogleFederatedCredential.FromConfiguration(configuration, context: new CredentialContext { Environment = ExecutablesAllowed });
 
         Assert.Equal(CredentialSourceKind.Url, configuration.CredentialSource.Kind);
         Assert.Equal("True", configuration.CredentialSource.Headers["Metadata"]);
@@ -78,8 +79,8 @@ public sealed class GcloudConfigurationLoadingTests(GcloudCredentialConfiguratio
 
         var v2 = await LoadAsync("aws-imdsv2-impersonated");
         var v1 = await LoadAsync("aws-imdsv1-direct");
-        using var v2Credential = GoogleFederatedCredential.FromConfiguration(v2, o => o.Environment = ExecutablesAllowed);
-        using var v1Credential = GoogleFederatedCredential.FromConfiguration(v1, o => o.Environment = ExecutablesAllowed);
+        using var v2Credential = GoogleFederatedCredential.FromConfiguration(v2, context: new CredentialContext { Environment = ExecutablesAllowed });
+        using var v1Credential = GoogleFederatedCredential.FromConfiguration(v1, context: new CredentialContext { Environment = ExecutablesAllowed });
 
         Assert.Equal(CredentialSourceKind.Aws, v2.CredentialSource.Kind);
         Assert.Equal("aws1", v2.CredentialSource.EnvironmentId);
@@ -96,7 +97,7 @@ public sealed class GcloudConfigurationLoadingTests(GcloudCredentialConfiguratio
         ConformanceTools.Require(ConformanceTool.Gcloud);
 
         var configuration = await LoadAsync("executable");
-        using var credential = GoogleFederatedCredential.FromConfiguration(configuration, o => o.Environment = ExecutablesAllowed);
+        using var credential = GoogleFederatedCredential.FromConfiguration(configuration, context: new CredentialContext { Environment = ExecutablesAllowed });
 
         Assert.Equal(CredentialSourceKind.Executable, configuration.CredentialSource.Kind);
         Assert.Equal("/usr/local/bin/mint-token --audience conformance", configuration.CredentialSource.ExecutableCommand);
@@ -124,7 +125,7 @@ public sealed class GcloudConfigurationLoadingTests(GcloudCredentialConfiguratio
         foreach (var form in new[] { "workforce-file", "workforce-executable" })
         {
             var configuration = await LoadAsync(form);
-            using var credential = GoogleFederatedCredential.FromConfiguration(configuration, o => o.Environment = ExecutablesAllowed);
+            using var credential = GoogleFederatedCredential.FromConfiguration(configuration, context: new CredentialContext { Environment = ExecutablesAllowed });
 
             Assert.Equal("conformance-project", configuration.WorkforcePoolUserProject);
             Assert.Equal(new Uri("https://sts.googleapis.com/v1/introspect"), configuration.TokenInfoUrl);
@@ -139,7 +140,7 @@ public sealed class GcloudConfigurationLoadingTests(GcloudCredentialConfiguratio
         var configuration = await LoadAsync("executable");
 
         var error = Assert.Throws<CredentialConfigurationException>(() =>
-            GoogleFederatedCredential.FromConfiguration(configuration, o => o.Environment = ScopedEnvironment.Empty));
+            GoogleFederatedCredential.FromConfiguration(configuration, context: new CredentialContext { Environment = ScopedEnvironment.Empty }));
 
         Assert.Contains(ExecutableSubjectTokenSource.AllowExecutablesVariable, error.Message);
     }
@@ -148,5 +149,5 @@ public sealed class GcloudConfigurationLoadingTests(GcloudCredentialConfiguratio
         await ExternalAccountConfiguration.LoadFileAsync(await configurations.PathOfAsync(form));
 
     private async Task<GoogleFederatedCredential> BuildAsync(string form) =>
-        GoogleFederatedCredential.FromConfiguration(await LoadAsync(form), o => o.Environment = ExecutablesAllowed);
+        GoogleFederatedCredential.FromConfiguration(await LoadAsync(form), context: new CredentialContext { Environment = ExecutablesAllowed });
 }

@@ -1,3 +1,4 @@
+using CrossCloudAuth.Platform;
 using System.Net;
 using System.Text.Json.Nodes;
 using CrossCloudAuth.Conformance.Infrastructure;
@@ -82,8 +83,7 @@ public sealed class GoogleClientsAgainstEmulatorTests(GoogleClientsAgainstEmulat
         {
             o.AllowNonStandardEndpoints = true;
             o.Scopes = [ReadOnlyStorage];
-            o.Environment = ScopedEnvironment.Empty;
-        }))
+        }, new CredentialContext { Environment = ScopedEnvironment.Empty }))
         {
             Assert.False(string.IsNullOrEmpty((await credential.GetAsync()).Token));
         }

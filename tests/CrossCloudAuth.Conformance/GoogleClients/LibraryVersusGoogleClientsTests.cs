@@ -1,3 +1,4 @@
+using CrossCloudAuth.Platform;
 using System.Text.Json.Nodes;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Conformance.Infrastructure;
@@ -135,7 +136,7 @@ public sealed class LibraryVersusGoogleClientsTests(GooglePeers peers, ITestOutp
         var subjectSource = new AwsSubjectTokenSource(
             new StaticAwsCredentials(credentials),
             new AwsSubjectTokenSourceOptions { Audience = GooglePeers.Audience, Region = "eu-west-1" },
-            environment: ScopedEnvironment.Empty);
+            context: new CredentialContext { Environment = ScopedEnvironment.Empty });
         var ours = await RunLibraryAsync("ours-aws-static", subjectSource, impersonate: true, [ReadOnlyStorage]);
         var node = await RunNodeAsync(
             "node-aws-supplier-diff",
@@ -252,8 +253,7 @@ public sealed class LibraryVersusGoogleClientsTests(GooglePeers peers, ITestOutp
         {
             options.AllowNonStandardEndpoints = true; // loopback stand-ins instead of *.googleapis.com
             options.Scopes = [.. scopes];
-            options.Environment = ScopedEnvironment.Empty;
-        });
+        }, new CredentialContext { Environment = ScopedEnvironment.Empty });
         var token = await credential.GetAsync();
         Assert.Equal(config.ContainsKey("service_account_impersonation_url") ? GoogleEndpointRecorder.ServiceAccountToken : GoogleEndpointRecorder.FederatedToken, token.Token);
         return ExchangeRequests.Of(peers.Recorder, client);
@@ -270,9 +270,8 @@ public sealed class LibraryVersusGoogleClientsTests(GooglePeers peers, ITestOutp
             ServiceAccountImpersonationUrl = impersonate ? new Uri((string)config["service_account_impersonation_url"]!) : null,
             Scopes = [.. scopes],
             AllowNonStandardEndpoints = true,
-            Environment = ScopedEnvironment.Empty,
         };
-        using var credential = GoogleFederatedCredential.Create(options);
+        using var credential = GoogleFederatedCredential.Create(options, new CredentialContext { Environment = ScopedEnvironment.Empty });
         await credential.GetAsync();
         return ExchangeRequests.Of(peers.Recorder, client);
     }
@@ -292,7 +291,7 @@ public sealed class LibraryVersusGoogleClientsTests(GooglePeers peers, ITestOutp
                 RegionUrl = new Uri((string)source["region_url"]!),
                 SessionTokenUrl = new Uri((string)source["imdsv2_session_token_url"]!),
             },
-            ScopedEnvironment.Empty);
+            new CredentialContext { Environment = ScopedEnvironment.Empty });
         var subjectSource = new AwsSubjectTokenSource(
             imds,
             new AwsSubjectTokenSourceOptions
@@ -301,7 +300,7 @@ public sealed class LibraryVersusGoogleClientsTests(GooglePeers peers, ITestOutp
                 RegionResolver = imds.GetRegionAsync,
                 RegionalCredentialVerificationUrl = (string)source["regional_cred_verification_url"]!,
             },
-            environment: ScopedEnvironment.Empty);
+            context: new CredentialContext { Environment = ScopedEnvironment.Empty });
         return await RunLibraryAsync(client, subjectSource, impersonate: true, scopes);
     }
 

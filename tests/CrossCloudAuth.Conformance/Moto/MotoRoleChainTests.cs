@@ -1,3 +1,4 @@
+using CrossCloudAuth.Platform;
 using Amazon.Runtime;
 using Amazon.SecurityToken.Model;
 using CrossCloudAuth.Aws;
@@ -31,11 +32,11 @@ public sealed class MotoRoleChainTests(MotoFixture fixture) : IDisposable
 
         using var ci = new RefreshAheadCache<AwsCredentials>(new WebIdentityCredentialSource(
             new WebIdentityCredentialSourceOptions { RoleArn = moto.Layout.CiRoleArn, WebIdentityTokenFile = WriteToken(), RoleSessionName = "ci-pod", Sts = sts },
-            ScopedEnvironment.Empty));
+            new CredentialContext { Environment = ScopedEnvironment.Empty }));
         using var target = new RefreshAheadCache<AwsCredentials>(new AssumeRoleCredentialSource(
             ci,
             new AssumeRoleCredentialSourceOptions { RoleArn = moto.Layout.TargetRoleArn, RoleSessionName = "deploy", Sts = sts },
-            ScopedEnvironment.Empty));
+            new CredentialContext { Environment = ScopedEnvironment.Empty }));
 
         var ciIdentity = await CallerArnAsync(moto, await ci.GetAsync());
         var targetIdentity = await CallerArnAsync(moto, await target.GetAsync());
@@ -59,7 +60,7 @@ public sealed class MotoRoleChainTests(MotoFixture fixture) : IDisposable
             ["AWS_ENDPOINT_URL_STS"] = moto.Endpoint.ToString(),
         });
 
-        using var source = new RefreshAheadCache<AwsCredentials>(new WebIdentityCredentialSource(environment: environment));
+        using var source = new RefreshAheadCache<AwsCredentials>(new WebIdentityCredentialSource(context: new CredentialContext { Environment = environment }));
         var credentials = await source.GetAsync();
 
         Assert.Equal($"arn:aws:sts::{moto.Layout.CiAccount}:assumed-role/ci-deployer/gke-on-aws-pod", await CallerArnAsync(moto, credentials));
@@ -77,15 +78,15 @@ public sealed class MotoRoleChainTests(MotoFixture fixture) : IDisposable
         var sts = new AwsStsOptions { ServiceUrl = moto.Endpoint, Region = moto.Layout.Region };
         using var ci = new RefreshAheadCache<AwsCredentials>(new WebIdentityCredentialSource(
             new WebIdentityCredentialSourceOptions { RoleArn = moto.Layout.CiRoleArn, WebIdentityTokenFile = WriteToken(), RoleSessionName = "ci-pod", Sts = sts },
-            ScopedEnvironment.Empty));
+            new CredentialContext { Environment = ScopedEnvironment.Empty }));
         using var target = new RefreshAheadCache<AwsCredentials>(new AssumeRoleCredentialSource(
             ci,
             new AssumeRoleCredentialSourceOptions { RoleArn = moto.Layout.TargetRoleArn, RoleSessionName = "to-google", Sts = sts },
-            ScopedEnvironment.Empty));
+            new CredentialContext { Environment = ScopedEnvironment.Empty }));
         var subject = new AwsSubjectTokenSource(
             target,
             new AwsSubjectTokenSourceOptions { Audience = "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/p/providers/aws", Region = moto.Layout.Region },
-            environment: ScopedEnvironment.Empty);
+            context: new CredentialContext { Environment = ScopedEnvironment.Empty });
 
         var (status, body) = await AwsSubjectReplay.SendAsync(moto, await subject.GetSubjectTokenAsync());
 

@@ -1,3 +1,4 @@
+using CrossCloudAuth.Platform;
 using Amazon.S3.Model;
 using Amazon.SecurityToken.Model;
 using CrossCloudAuth.Aws;
@@ -23,7 +24,7 @@ public sealed class MotoSdkAdapterTests(MotoFixture fixture)
         using var target = new RefreshAheadCache<AwsCredentials>(new AssumeRoleCredentialSource(
             user,
             new AssumeRoleCredentialSourceOptions { RoleArn = moto.Layout.TargetRoleArn, RoleSessionName = "sdk-adapter", Sts = sts },
-            ScopedEnvironment.Empty));
+            new CredentialContext { Environment = ScopedEnvironment.Empty }));
         using var credentials = new CachedAwsCredentials(target);
         using var stsClient = MotoClients.Sts(moto, credentials);
         using var s3 = MotoClients.S3(moto, credentials);

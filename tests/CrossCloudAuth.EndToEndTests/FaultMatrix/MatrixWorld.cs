@@ -98,39 +98,36 @@ internal sealed class MatrixWorld : IAsyncDisposable
         LibraryClock.Advance(by);
     }
 
-    public RefreshAheadCache<AwsCredentials> Imds() => Cache(new Ec2InstanceMetadataCredentialSource(ImdsOptions(), Environment, LibraryClock));
+    /// <summary>The library's view of the process: the matrix's environment and its clock.</summary>
+    private CredentialContext Context => new() { Environment = Environment, TimeProvider = LibraryClock };
 
-    public Ec2InstanceMetadataCredentialSource ImdsSource() => new(ImdsOptions(), Environment, LibraryClock);
+    public RefreshAheadCache<AwsCredentials> Imds() => Cache(new Ec2InstanceMetadataCredentialSource(ImdsOptions(), Context));
+
+    public Ec2InstanceMetadataCredentialSource ImdsSource() => new(ImdsOptions(), Context);
 
     public RefreshAheadCache<AwsCredentials> Container() => Cache(new ContainerCredentialSource(
         new ContainerCredentialSourceOptions { FullUri = Cloud.ContainerCredentialsUri, AuthorizationToken = PodToken, HttpClient = Http, RequestTimeout = TimeSpan.FromSeconds(2), Retry = Retry() },
-        Environment,
-        LibraryClock));
+        Context));
 
     public RefreshAheadCache<AwsCredentials> WebIdentity() => Cache(new WebIdentityCredentialSource(
         new WebIdentityCredentialSourceOptions { RoleArn = CiRoleArn, WebIdentityTokenFile = TokenFile, RoleSessionName = "matrix", Sts = Sts() },
-        Environment,
-        LibraryClock));
+        Context));
 
     public RefreshAheadCache<AwsCredentials> AssumeRole() => Cache(new AssumeRoleCredentialSource(
         new FixedCredentials(Cloud.IssueRoleSession(CiRoleArn, "matrix")),
         new AssumeRoleCredentialSourceOptions { RoleArn = TargetRoleArn, RoleSessionName = "matrix", Sts = Sts() },
-        Environment,
-        LibraryClock));
+        Context));
 
     public GoogleFederatedCredential Google(bool impersonate) => GoogleFederatedCredential.Create(new GoogleFederatedCredentialOptions
     {
         Audience = Audience,
-        SubjectTokenSource = new FileSubjectTokenSource(TokenFile, SubjectTokenTypes.Jwt, environment: Environment),
+        SubjectTokenSource = new FileSubjectTokenSource(TokenFile, SubjectTokenTypes.Jwt, context: Context),
         TokenUrl = Cloud.GoogleStsTokenUri,
         ServiceAccountImpersonationUrl = impersonate ? Cloud.ServiceAccountImpersonationUri(ServiceAccount) : null,
         AllowNonStandardEndpoints = true,
-        HttpClient = Http,
-        TimeProvider = LibraryClock,
-        Environment = Environment,
         RequestTimeout = LongestDeadline,
         Retry = Retry(),
-    });
+    }, new CredentialContext { Environment = Environment, TimeProvider = LibraryClock, HttpClient = Http });
 
     public async ValueTask DisposeAsync()
     {
@@ -140,7 +137,7 @@ internal sealed class MatrixWorld : IAsyncDisposable
     }
 
     private RefreshAheadCache<AwsCredentials> Cache(ICredentialProvider<AwsCredentials> source) =>
-        new(source, new RefreshAheadCacheOptions { JitterRatio = 0 }, LibraryClock);
+        new(source, new RefreshAheadCacheOptions { JitterRatio = 0 }, Context);
 
     private Ec2InstanceMetadataCredentialSourceOptions ImdsOptions() => new()
     {

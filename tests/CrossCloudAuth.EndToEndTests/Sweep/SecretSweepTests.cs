@@ -1,3 +1,4 @@
+using CrossCloudAuth.Platform;
 using System.Text.Json.Nodes;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Caching;
@@ -208,9 +209,10 @@ public sealed class SecretSweepTests
     private static async Task<Exception?> F5ByHandAsync(EmulatedWorld world, SweepCapture capture, TimeProvider? signerClock, bool tamper)
     {
         ExternalAccountConfiguration configuration = await ExternalAccountConfiguration.LoadFileAsync(world.F5CredentialFile, world.EksPod);
+        CredentialContext context = new() { Environment = world.EksPod, LoggerFactory = capture };
         using var chain = new RefreshAheadCache<AwsCredentials>(
-            new AwsProfileCredentialSource(new AwsProfileCredentialSourceOptions { ProfileName = "target-env" }, world.EksPod, logger: capture.CreateLogger<AwsProfileCredentialSource>()),
-            logger: capture.CreateLogger<RefreshAheadCache<AwsCredentials>>());
+            new AwsProfileCredentialSource(new AwsProfileCredentialSourceOptions { ProfileName = "target-env" }, context),
+            context: context);
         using GoogleFederatedCredential credential = await AwsSubjectCredentials.BuildAsync(configuration, chain, world.EksPod, signerClock, tamper, capture);
         Exception? error = await capture.CatchAsync(async () => await credential.GetAsync());
         capture.AddObject(credential.GetStatus());
@@ -236,10 +238,8 @@ public sealed class SecretSweepTests
         {
             o.Scopes = [StorageReadOnly];
             o.AllowNonStandardEndpoints = true;
-            o.Environment = world.EksPod;
-            o.LoggerFactory = capture;
             seen = o;
-        });
+        }, new CredentialContext { Environment = world.EksPod, LoggerFactory = capture });
         capture.AddObject(seen);
         capture.AddObject(credential);
         Exception? error = await capture.CatchAsync(async () => capture.AddObject(await credential.GetAsync()));
@@ -268,8 +268,7 @@ public sealed class SecretSweepTests
             using GoogleFederatedCredential credential = await GoogleFederatedCredential.FromEnvironmentAsync(o =>
             {
                 o.AllowNonStandardEndpoints = true;
-                o.LoggerFactory = capture;
-            }, environment);
+            }, new CredentialContext { Environment = environment, LoggerFactory = capture });
             capture.AddObject(await credential.GetAsync());
         });
         Assert.IsType<CredentialConfigurationException>(loading);
@@ -288,8 +287,7 @@ public sealed class SecretSweepTests
         {
             o.Scopes = [StorageReadOnly];
             o.AllowNonStandardEndpoints = true;
-            o.LoggerFactory = capture;
-        }, world.EksPod);
+        }, new CredentialContext { Environment = world.EksPod, LoggerFactory = capture });
         capture.AddObject(google);
         capture.AddObject(await google.GetAsync());
         capture.AddObject(await google.GetIdTokenAsync("https://sweep.example.com"));
@@ -297,16 +295,15 @@ public sealed class SecretSweepTests
 
         // F2's aws1 configuration and its IMDSv2 credentials.
         capture.AddObject(await ExternalAccountConfiguration.LoadFromEnvironmentAsync(world.Ec2Instance));
-        var instance = new Ec2InstanceMetadataCredentialSource(new Ec2InstanceMetadataCredentialSourceOptions { Endpoint = world.Settings.InstanceMetadataEndpoint }, world.Ec2Instance, logger: capture.CreateLogger<Ec2InstanceMetadataCredentialSource>());
+        var instance = new Ec2InstanceMetadataCredentialSource(new Ec2InstanceMetadataCredentialSourceOptions { Endpoint = world.Settings.InstanceMetadataEndpoint }, new CredentialContext { Environment = world.Ec2Instance, LoggerFactory = capture });
         capture.AddObject(instance);
         capture.AddObject(await instance.GetAsync());
 
         // AWS: the role chain, its credentials, the AWS SDK adapter, the EKS token, their statuses.
         var options = new AwsProfileCredentialSourceOptions { ProfileName = "target-env" };
         capture.AddObject(options);
-        using var chain = new RefreshAheadCache<AwsCredentials>(
-            new AwsProfileCredentialSource(options, world.EksPod, logger: capture.CreateLogger<AwsProfileCredentialSource>()),
-            logger: capture.CreateLogger<RefreshAheadCache<AwsCredentials>>());
+        CredentialContext pod = new() { Environment = world.EksPod, LoggerFactory = capture };
+        using var chain = new RefreshAheadCache<AwsCredentials>(new AwsProfileCredentialSource(options, pod), context: pod);
         capture.AddObject(chain);
         capture.AddObject(await chain.GetAsync());
         capture.AddObject(chain.GetStatus());
@@ -314,19 +311,18 @@ public sealed class SecretSweepTests
         capture.AddObject(sdk);
         capture.AddObject(sdk.GetCredentials().AccessKey);
         using var eks = new RefreshAheadCache<AuthToken>(
-            new EksTokenSource(chain, new EksTokenSourceOptions { ClusterName = World.TargetCluster, Region = "us-east-1", StsEndpoint = world.Settings.AwsStsEndpoint }, world.EksPod),
-            logger: capture.CreateLogger<RefreshAheadCache<AuthToken>>());
+            new EksTokenSource(chain, new EksTokenSourceOptions { ClusterName = World.TargetCluster, Region = "us-east-1", StsEndpoint = world.Settings.AwsStsEndpoint }, pod),
+            context: pod);
         AuthToken eksToken = await eks.GetAsync();
         secrets.Add("EKS bearer token", eksToken.Token, piecewise: true);
         capture.AddObject(eksToken);
         capture.AddObject(eks.GetStatus());
 
         // F4: web identity credentials.
-        using var pod = new RefreshAheadCache<AwsCredentials>(
-            new WebIdentityCredentialSource(environment: world.InjectedPod, logger: capture.CreateLogger<WebIdentityCredentialSource>()),
-            logger: capture.CreateLogger<RefreshAheadCache<AwsCredentials>>());
-        capture.AddObject(await pod.GetAsync());
-        capture.AddObject(pod.GetStatus());
+        CredentialContext injected = new() { Environment = world.InjectedPod, LoggerFactory = capture };
+        using var webIdentity = new RefreshAheadCache<AwsCredentials>(new WebIdentityCredentialSource(context: injected), context: injected);
+        capture.AddObject(await webIdentity.GetAsync());
+        capture.AddObject(webIdentity.GetStatus());
         return null;
     }
 

@@ -41,7 +41,7 @@ public sealed class AwsFlowTests : IDisposable
             new AwsProfileCredentialSourceOptions { Sts = new AwsStsOptions { HttpClient = _sts.CreateClient(), Retry = new HopRetryOptions { MaxAttempts = 1 } } },
             _environment,
             _time);
-        _targetRole = new RefreshAheadCache<AwsCredentials>(_profile, timeProvider: _time);
+        _targetRole = new RefreshAheadCache<AwsCredentials>(_profile, null, _time);
     }
 
     public void Dispose()

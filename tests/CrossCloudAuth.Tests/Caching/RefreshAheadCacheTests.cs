@@ -17,7 +17,7 @@ public sealed class RefreshAheadCacheTests
     {
         FakeTimeProvider time = new(Start);
         GatedCredentialSource source = new(time, TimeSpan.FromHours(1), open: false);
-        using RefreshAheadCache<AuthToken> cache = new(source, timeProvider: time);
+        using RefreshAheadCache<AuthToken> cache = new(source, null, time);
 
         Task<AuthToken>[] waiters = Enumerable.Range(0, callers)
             .Select(_ => Task.Run(async () => await cache.GetAsync()))

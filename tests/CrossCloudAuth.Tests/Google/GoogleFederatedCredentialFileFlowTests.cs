@@ -1,3 +1,4 @@
+using CrossCloudAuth.Platform;
 using System.Text.Json;
 using CrossCloudAuth.Google;
 using CrossCloudAuth.Tests.TestDoubles;
@@ -303,7 +304,7 @@ public sealed class GoogleFederatedCredentialFileFlowTests
                 o.HttpClient = new HttpClient(_google);
                 o.TimeProvider = _time;
             },
-            _environment);
+            new CredentialContext { Environment = _environment });
 
         Assert.Equal("ya29.impersonated-1", (await credential.GetAsync()).Token);
     }

@@ -1,4 +1,5 @@
 using CrossCloudAuth.Caching;
+using CrossCloudAuth.Platform;
 using Microsoft.Extensions.Logging;
 
 namespace CrossCloudAuth.Aws;
@@ -30,7 +31,7 @@ namespace CrossCloudAuth.Aws;
 /// chain disposes every link it was built from. When several links are built from one link, that link is disposed
 /// with the last of them. To keep using a link after disposing what was built from it, build from
 /// <c>AwsCredentialChain.From(link)</c> instead, which borrows it. A source given to <see cref="From"/> is disposed
-/// only when <c>ownsSource</c> is <see langword="true"/>; the <see cref="AwsCredentialChainOptions.HttpClient"/> never.</para>
+/// only when <c>ownsSource</c> is <see langword="true"/>; the <see cref="CredentialContext.HttpClient"/> never.</para>
 /// <para>This type is thread-safe.</para>
 /// </remarks>
 public sealed partial class AwsCredentialChain : IInvalidatableCredentialProvider<AwsCredentials>, IDisposable
@@ -112,12 +113,13 @@ public sealed partial class AwsCredentialChain : IInvalidatableCredentialProvide
     /// web identity, container, instance metadata): a <see cref="DefaultAwsCredentialChain"/>, which caches what it
     /// chooses, owned by the returned link.</summary>
     /// <param name="configure">Adjusts each step's settings; optional. Hops' unset HTTP clients get
-    /// <see cref="AwsCredentialChainOptions.HttpClient"/>.</param>
-    /// <param name="options">The plumbing shared by every link of the chain; optional.</param>
+    /// <see cref="CredentialContext.HttpClient"/>.</param>
+    /// <param name="context">The clock, logging, HTTP client and environment every link of the chain shares; <see cref="CredentialContext.Default"/> when <see langword="null"/>.</param>
+    /// <param name="cache">The refresh scheduling of every cache the chain creates; the cache's defaults when <see langword="null"/>.</param>
     /// <returns>The first link. Nothing is read until the first call.</returns>
-    public static AwsCredentialChain FromDefault(Action<DefaultAwsCredentialChainOptions>? configure = null, AwsCredentialChainOptions? options = null)
+    public static AwsCredentialChain FromDefault(Action<DefaultAwsCredentialChainOptions>? configure = null, CredentialContext? context = null, RefreshAheadCacheOptions? cache = null)
     {
-        AwsCredentialChainOptions plumbing = options?.Copy() ?? new AwsCredentialChainOptions();
+        AwsCredentialChainOptions plumbing = AwsCredentialChainOptions.From(context, cache);
         DefaultAwsCredentialChainOptions steps = new() { Cache = plumbing.Cache };
         configure?.Invoke(steps);
         if (plumbing.HttpClient is { } http)
@@ -136,12 +138,13 @@ public sealed partial class AwsCredentialChain : IInvalidatableCredentialProvide
     /// GKE-on-AWS webhook): a <see cref="WebIdentityCredentialSource"/> behind a cache.</summary>
     /// <param name="configure">Adjusts the source's settings; optional. Unset values come from <c>AWS_ROLE_ARN</c>,
     /// <c>AWS_WEB_IDENTITY_TOKEN_FILE</c> and <c>AWS_ROLE_SESSION_NAME</c>.</param>
-    /// <param name="options">The plumbing shared by every link of the chain; optional.</param>
+    /// <param name="context">The clock, logging, HTTP client and environment every link of the chain shares; <see cref="CredentialContext.Default"/> when <see langword="null"/>.</param>
+    /// <param name="cache">The refresh scheduling of every cache the chain creates; the cache's defaults when <see langword="null"/>.</param>
     /// <returns>The first link. Nothing is read until the first call.</returns>
     /// <exception cref="CredentialConfigurationException">A set value is invalid.</exception>
-    public static AwsCredentialChain FromWebIdentity(Action<WebIdentityCredentialSourceOptions>? configure = null, AwsCredentialChainOptions? options = null)
+    public static AwsCredentialChain FromWebIdentity(Action<WebIdentityCredentialSourceOptions>? configure = null, CredentialContext? context = null, RefreshAheadCacheOptions? cache = null)
     {
-        AwsCredentialChainOptions plumbing = options?.Copy() ?? new AwsCredentialChainOptions();
+        AwsCredentialChainOptions plumbing = AwsCredentialChainOptions.From(context, cache);
         WebIdentityCredentialSourceOptions settings = new();
         configure?.Invoke(settings);
         settings.Sts.HttpClient ??= plumbing.HttpClient;
@@ -154,11 +157,12 @@ public sealed partial class AwsCredentialChain : IInvalidatableCredentialProvide
     /// <see cref="AwsProfileCredentialSource"/>, whose intermediate hops have their own caches, behind a cache.</summary>
     /// <param name="profileName">The profile; <c>AWS_PROFILE</c>, otherwise <c>default</c>, when <see langword="null"/>.</param>
     /// <param name="configure">Adjusts the source's settings (files, STS); optional.</param>
-    /// <param name="options">The plumbing shared by every link of the chain; optional.</param>
+    /// <param name="context">The clock, logging, HTTP client and environment every link of the chain shares; <see cref="CredentialContext.Default"/> when <see langword="null"/>.</param>
+    /// <param name="cache">The refresh scheduling of every cache the chain creates; the cache's defaults when <see langword="null"/>.</param>
     /// <returns>The first link. Nothing is read until the first call.</returns>
-    public static AwsCredentialChain FromProfile(string? profileName = null, Action<AwsProfileCredentialSourceOptions>? configure = null, AwsCredentialChainOptions? options = null)
+    public static AwsCredentialChain FromProfile(string? profileName = null, Action<AwsProfileCredentialSourceOptions>? configure = null, CredentialContext? context = null, RefreshAheadCacheOptions? cache = null)
     {
-        AwsCredentialChainOptions plumbing = options?.Copy() ?? new AwsCredentialChainOptions();
+        AwsCredentialChainOptions plumbing = AwsCredentialChainOptions.From(context, cache);
         AwsProfileCredentialSourceOptions settings = new() { ProfileName = profileName };
         configure?.Invoke(settings);
         settings.Sts.HttpClient ??= plumbing.HttpClient;
@@ -171,15 +175,16 @@ public sealed partial class AwsCredentialChain : IInvalidatableCredentialProvide
     /// <see cref="RefreshAheadCache{TCredential}"/>, a <see cref="DefaultAwsCredentialChain"/> or an
     /// <see cref="AwsCredentialChain"/>) is used as it is; any other is wrapped in a cache owned by the returned link.</summary>
     /// <param name="source">The first hop.</param>
-    /// <param name="options">The plumbing shared by every link of the chain; optional.</param>
+    /// <param name="context">The clock, logging, HTTP client and environment every link of the chain shares; <see cref="CredentialContext.Default"/> when <see langword="null"/>.</param>
+    /// <param name="cache">The refresh scheduling of every cache the chain creates; the cache's defaults when <see langword="null"/>.</param>
     /// <param name="ownsSource">Whether disposing the returned link disposes <paramref name="source"/> (when it is
     /// <see cref="IDisposable"/>). Default: <see langword="false"/>: the source is borrowed.</param>
     /// <returns>The first link.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is <see langword="null"/>.</exception>
-    public static AwsCredentialChain From(ICredentialProvider<AwsCredentials> source, AwsCredentialChainOptions? options = null, bool ownsSource = false)
+    public static AwsCredentialChain From(ICredentialProvider<AwsCredentials> source, CredentialContext? context = null, RefreshAheadCacheOptions? cache = null, bool ownsSource = false)
     {
         ArgumentNullException.ThrowIfNull(source);
-        AwsCredentialChainOptions plumbing = options?.Copy() ?? new AwsCredentialChainOptions();
+        AwsCredentialChainOptions plumbing = AwsCredentialChainOptions.From(context, cache);
         IDisposable? owned = ownsSource ? source as IDisposable : null;
         Func<CancellationToken, ValueTask<string>>? region = source switch
         {

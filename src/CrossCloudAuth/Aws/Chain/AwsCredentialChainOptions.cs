@@ -4,11 +4,9 @@ using Microsoft.Extensions.Logging;
 
 namespace CrossCloudAuth.Aws;
 
-/// <summary>The plumbing every hop of an <see cref="AwsCredentialChain"/> shares: clock, loggers, HTTP client,
-/// environment and cache scheduling. Given once to the entry point (<see cref="AwsCredentialChain.FromDefault"/>,
-/// <see cref="AwsCredentialChain.FromWebIdentity"/>, …); every link built from it uses the same values.</summary>
-/// <remarks>Read when each link is built: later changes affect only links built after them.</remarks>
-public sealed class AwsCredentialChainOptions
+/// <summary>The plumbing every hop of an <see cref="AwsCredentialChain"/> shares: the context given to its entry point
+/// and the refresh scheduling of its caches. Fixed when the first link is built.</summary>
+internal sealed class AwsCredentialChainOptions
 {
     /// <summary>Gets or sets the clock of every cache, timeout and signature. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider? TimeProvider { get; set; }
@@ -27,13 +25,15 @@ public sealed class AwsCredentialChainOptions
     /// <summary>Gets or sets the refresh scheduling of every cache the chain creates. Default: the cache's defaults.</summary>
     public RefreshAheadCacheOptions? Cache { get; set; }
 
-    /// <summary>A copy, so that a chain never sees later changes of the caller's object.</summary>
-    internal AwsCredentialChainOptions Copy() => new()
-    {
-        TimeProvider = TimeProvider,
-        LoggerFactory = LoggerFactory,
-        HttpClient = HttpClient,
-        Environment = Environment,
-        Cache = Cache,
-    };
+    /// <summary>The plumbing of a chain started with <paramref name="context"/> and <paramref name="cache"/>.</summary>
+    public static AwsCredentialChainOptions From(CredentialContext? context, RefreshAheadCacheOptions? cache) => context is null
+        ? new AwsCredentialChainOptions { Cache = cache }
+        : new AwsCredentialChainOptions
+        {
+            TimeProvider = context.TimeProvider,
+            LoggerFactory = context.LoggerFactory,
+            HttpClient = context.HttpClient,
+            Environment = context.Environment,
+            Cache = cache,
+        };
 }

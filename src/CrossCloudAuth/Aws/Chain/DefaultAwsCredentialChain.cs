@@ -44,6 +44,7 @@ public sealed partial class DefaultAwsCredentialChain : ICredentialProvider<AwsC
     private readonly ISystemEnvironment _environment;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly HttpClient? _httpClient;
     private readonly SemaphoreSlim _selecting = new(1, 1);
     private RefreshAheadCache<AwsCredentials>? _selected;
     private IDisposable? _ownedSource;
@@ -55,15 +56,23 @@ public sealed partial class DefaultAwsCredentialChain : ICredentialProvider<AwsC
     /// <summary>Initializes a new instance of the <see cref="DefaultAwsCredentialChain"/> class. Nothing is read until
     /// the first call.</summary>
     /// <param name="options">The steps' settings; the environment's when <see langword="null"/>. Read at the first call.</param>
-    /// <param name="environment">Where to read variables and files; the process's when <see langword="null"/>.</param>
-    /// <param name="timeProvider">The clock of the caches and timeouts; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <param name="logger">Receives the choice and the skipped steps (never a key); none when <see langword="null"/>.</param>
+    /// <param name="context">The clock, logging, HTTP client and environment; <see cref="CredentialContext.Default"/> when <see langword="null"/>.</param>
     public DefaultAwsCredentialChain(
         DefaultAwsCredentialChainOptions? options = null,
-        ISystemEnvironment? environment = null,
-        TimeProvider? timeProvider = null,
-        ILogger? logger = null)
+        CredentialContext? context = null)
+        : this(options, context?.Environment, context?.TimeProvider, context?.Logger<DefaultAwsCredentialChain>(), context?.HttpClient)
     {
+    }
+
+    /// <summary>The constructor behind the public one, for the library's own composition and tests.</summary>
+    internal DefaultAwsCredentialChain(
+        DefaultAwsCredentialChainOptions? options,
+        ISystemEnvironment? environment,
+        TimeProvider? timeProvider = null,
+        ILogger? logger = null,
+        HttpClient? httpClient = null)
+    {
+        _httpClient = httpClient;
         _options = options ?? new DefaultAwsCredentialChainOptions();
         _environment = environment ?? SystemEnvironment.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
@@ -183,7 +192,7 @@ public sealed partial class DefaultAwsCredentialChain : ICredentialProvider<AwsC
         Log.Skipped(_logger, "environment", "AWS_ACCESS_KEY_ID is not set");
 
         // 2. Profile: AWS_PROFILE, otherwise [default].
-        AwsProfileCredentialSource profile = new(_options.Profile, _environment, _timeProvider, _logger);
+        AwsProfileCredentialSource profile = new(_options.Profile, _environment, _timeProvider, _logger, _httpClient);
         AwsProfileCredentialSource.ProfileProbe probe;
         try
         {
@@ -232,7 +241,7 @@ public sealed partial class DefaultAwsCredentialChain : ICredentialProvider<AwsC
         bool webIdentityOptions = !string.IsNullOrWhiteSpace(_options.WebIdentity.RoleArn) && !string.IsNullOrWhiteSpace(_options.WebIdentity.WebIdentityTokenFile);
         if (webIdentityOptions || WebIdentityCredentialSource.IsConfigured(_environment))
         {
-            return Chosen("web identity", new WebIdentityCredentialSource(_options.WebIdentity, _environment, _timeProvider, _logger));
+            return Chosen("web identity", new WebIdentityCredentialSource(_options.WebIdentity, _environment, _timeProvider, _logger, profileRegion: null, _httpClient));
         }
 
         Log.Skipped(_logger, "web identity", "AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE are not both set");
@@ -241,7 +250,7 @@ public sealed partial class DefaultAwsCredentialChain : ICredentialProvider<AwsC
         bool containerOptions = !string.IsNullOrWhiteSpace(_options.Container.RelativeUri) || _options.Container.FullUri is not null;
         if (containerOptions || ContainerCredentialSource.IsConfigured(_environment))
         {
-            return Chosen("container", new ContainerCredentialSource(_options.Container, _environment, _timeProvider, _logger));
+            return Chosen("container", new ContainerCredentialSource(_options.Container, _environment, _timeProvider, _logger, random: null, _httpClient));
         }
 
         Log.Skipped(_logger, "container", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set");
@@ -253,7 +262,7 @@ public sealed partial class DefaultAwsCredentialChain : ICredentialProvider<AwsC
             throw new CredentialSourceUnavailableException(ChainHop, "No AWS credentials here: AWS_ACCESS_KEY_ID is not set, there is no [default] profile and AWS_PROFILE is not set, AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE and the container credential variables are not set, and AWS_EC2_METADATA_DISABLED is true. Set one of them, or run where one applies.");
         }
 
-        Ec2InstanceMetadataCredentialSource metadata = new(_options.InstanceMetadata, _environment, _timeProvider, _logger);
+        Ec2InstanceMetadataCredentialSource metadata = new(_options.InstanceMetadata, _environment, _timeProvider, _logger, random: null, _httpClient);
         Volatile.Write(ref _instanceMetadata, metadata);
         return Chosen("instance metadata", metadata);
     }

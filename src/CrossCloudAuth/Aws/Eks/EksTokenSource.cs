@@ -40,14 +40,22 @@ public sealed class EksTokenSource : ICredentialProvider<AuthToken>
     /// <summary>Initializes a new instance of the <see cref="EksTokenSource"/> class.</summary>
     /// <param name="credentials">The AWS credentials whose identity the cluster maps (access entry or <c>aws-auth</c>).</param>
     /// <param name="options">The cluster, region and endpoint. Read once.</param>
-    /// <param name="environment">Where to read <c>AWS_REGION</c>; the process's when <see langword="null"/>.</param>
-    /// <param name="timeProvider">The signing clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="context">The clock, logging, HTTP client and environment; <see cref="CredentialContext.Default"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="credentials"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="CredentialConfigurationException">The cluster name, region, endpoint or margin is invalid.</exception>
     public EksTokenSource(
         ICredentialProvider<AwsCredentials> credentials,
         EksTokenSourceOptions options,
-        ISystemEnvironment? environment = null,
+        CredentialContext? context = null)
+        : this(credentials, options, context?.Environment, context?.TimeProvider)
+    {
+    }
+
+    /// <summary>The constructor behind the public one, for the library's own composition and tests.</summary>
+    internal EksTokenSource(
+        ICredentialProvider<AwsCredentials> credentials,
+        EksTokenSourceOptions options,
+        ISystemEnvironment? environment,
         TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(credentials);

@@ -32,6 +32,7 @@ public sealed partial class AwsProfileCredentialSource : ICredentialProvider<Aws
     private readonly ISystemEnvironment _environment;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly HttpClient? _httpClient;
     private readonly string _profileName;
     private readonly bool _profileNamedExplicitly;
     private readonly SemaphoreSlim _resolving = new(1, 1);
@@ -41,15 +42,23 @@ public sealed partial class AwsProfileCredentialSource : ICredentialProvider<Aws
 
     /// <summary>Initializes a new instance of the <see cref="AwsProfileCredentialSource"/> class.</summary>
     /// <param name="options">The profile and files; unset values come from the environment. Read once.</param>
-    /// <param name="environment">Where to read the variables and files; the process's when <see langword="null"/>.</param>
-    /// <param name="timeProvider">The clock for the hops' caches and timeouts; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <param name="logger">Receives events (never a key); none when <see langword="null"/>.</param>
+    /// <param name="context">The clock, logging, HTTP client and environment; <see cref="CredentialContext.Default"/> when <see langword="null"/>.</param>
     public AwsProfileCredentialSource(
         AwsProfileCredentialSourceOptions? options = null,
-        ISystemEnvironment? environment = null,
-        TimeProvider? timeProvider = null,
-        ILogger? logger = null)
+        CredentialContext? context = null)
+        : this(options, context?.Environment, context?.TimeProvider, context?.Logger<AwsProfileCredentialSource>(), context?.HttpClient)
     {
+    }
+
+    /// <summary>The constructor behind the public one, for the library's own composition and tests.</summary>
+    internal AwsProfileCredentialSource(
+        AwsProfileCredentialSourceOptions? options,
+        ISystemEnvironment? environment,
+        TimeProvider? timeProvider = null,
+        ILogger? logger = null,
+        HttpClient? httpClient = null)
+    {
+        _httpClient = httpClient;
         _options = options ?? new AwsProfileCredentialSourceOptions();
         _environment = environment ?? SystemEnvironment.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
@@ -170,7 +179,8 @@ public sealed partial class AwsProfileCredentialSource : ICredentialProvider<Aws
                 _environment,
                 _timeProvider,
                 _logger,
-                region);
+                region,
+                _httpClient);
         }
 
         if (sourceProfile is not null && credentialSource is not null)
@@ -200,8 +210,8 @@ public sealed partial class AwsProfileCredentialSource : ICredentialProvider<Aws
             caller = credentialSource switch
             {
                 "Environment" => new EnvironmentCredentialSource(_environment),
-                "Ec2InstanceMetadata" => Cached(new Ec2InstanceMetadataCredentialSource(_options.InstanceMetadata, _environment, _timeProvider, _logger)),
-                "EcsContainer" => Cached(new ContainerCredentialSource(_options.Container, _environment, _timeProvider, _logger)),
+                "Ec2InstanceMetadata" => Cached(new Ec2InstanceMetadataCredentialSource(_options.InstanceMetadata, _environment, _timeProvider, _logger, random: null, _httpClient)),
+                "EcsContainer" => Cached(new ContainerCredentialSource(_options.Container, _environment, _timeProvider, _logger, random: null, _httpClient)),
                 _ => throw new CredentialConfigurationException(hop, $"The profile '{name}' has credential_source = {credentialSource}; use Environment, Ec2InstanceMetadata or EcsContainer."),
             };
         }
@@ -218,7 +228,7 @@ public sealed partial class AwsProfileCredentialSource : ICredentialProvider<Aws
             Duration = duration,
             Sts = _options.Sts,
         };
-        return new AssumeRoleCredentialSource(caller, assume, _environment, _timeProvider, _logger, region);
+        return new AssumeRoleCredentialSource(caller, assume, _environment, _timeProvider, _logger, region, _httpClient);
     }
 
     private ICredentialProvider<AwsCredentials> Cached(ICredentialProvider<AwsCredentials> source)

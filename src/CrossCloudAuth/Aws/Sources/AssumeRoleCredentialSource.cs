@@ -40,15 +40,22 @@ public sealed partial class AssumeRoleCredentialSource : ICredentialProvider<Aws
     /// <summary>Initializes a new instance of the <see cref="AssumeRoleCredentialSource"/> class.</summary>
     /// <param name="source">The credentials that call <c>AssumeRole</c> (the previous hop of the chain).</param>
     /// <param name="options">The role and session settings. Read once.</param>
-    /// <param name="environment">Where to read <c>AWS_REGION</c> and <c>AWS_ENDPOINT_URL_STS</c>; the process's when <see langword="null"/>.</param>
-    /// <param name="timeProvider">The clock for timeouts and the default session name; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <param name="logger">Receives events (never a key); none when <see langword="null"/>.</param>
+    /// <param name="context">The clock, logging, HTTP client and environment; <see cref="CredentialContext.Default"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="CredentialConfigurationException">A setting is invalid.</exception>
     public AssumeRoleCredentialSource(
         ICredentialProvider<AwsCredentials> source,
         AssumeRoleCredentialSourceOptions options,
-        ISystemEnvironment? environment = null,
+        CredentialContext? context = null)
+        : this(source, options, context?.Environment, context?.TimeProvider, context?.Logger<AssumeRoleCredentialSource>(), profileRegion: null, context?.HttpClient)
+    {
+    }
+
+    /// <summary>The constructor behind the public one, for the library's own composition and tests.</summary>
+    internal AssumeRoleCredentialSource(
+        ICredentialProvider<AwsCredentials> source,
+        AssumeRoleCredentialSourceOptions options,
+        ISystemEnvironment? environment,
         TimeProvider? timeProvider = null,
         ILogger? logger = null)
         : this(source, options, environment, timeProvider, logger, profileRegion: null)
@@ -61,7 +68,8 @@ public sealed partial class AssumeRoleCredentialSource : ICredentialProvider<Aws
         ISystemEnvironment? environment,
         TimeProvider? timeProvider,
         ILogger? logger,
-        string? profileRegion)
+        string? profileRegion,
+        HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
@@ -84,7 +92,7 @@ public sealed partial class AssumeRoleCredentialSource : ICredentialProvider<Aws
             throw new CredentialConfigurationException(HopName, $"The transitive tag key '{stray}' is not one of the session tags.");
         }
 
-        _sts = new StsClientFactory(options.Sts, environment, HopName, profileRegion, _timeProvider, _logger);
+        _sts = new StsClientFactory(options.Sts, environment, HopName, profileRegion, _timeProvider, _logger, httpClient);
     }
 
     /// <inheritdoc />

@@ -50,13 +50,19 @@ public sealed partial class ContainerCredentialSource : ICredentialProvider<AwsC
     /// <summary>Initializes a new instance of the <see cref="ContainerCredentialSource"/> class.</summary>
     /// <param name="options">The options; unset values come from the environment. Read once, except the
     /// authorization token, which is read on every call.</param>
-    /// <param name="environment">Where to read the variables and the token file; the process's when <see langword="null"/>.</param>
-    /// <param name="timeProvider">The clock for timeouts; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <param name="logger">Receives events (never a token); none when <see langword="null"/>.</param>
+    /// <param name="context">The clock, logging, HTTP client and environment; <see cref="CredentialContext.Default"/> when <see langword="null"/>.</param>
     /// <exception cref="CredentialConfigurationException">The endpoint is malformed or its host is not allowed.</exception>
     public ContainerCredentialSource(
         ContainerCredentialSourceOptions? options = null,
-        ISystemEnvironment? environment = null,
+        CredentialContext? context = null)
+        : this(options, context?.Environment, context?.TimeProvider, context?.Logger<ContainerCredentialSource>(), random: null, context?.HttpClient)
+    {
+    }
+
+    /// <summary>The constructor behind the public one, for the library's own composition and tests.</summary>
+    internal ContainerCredentialSource(
+        ContainerCredentialSourceOptions? options,
+        ISystemEnvironment? environment,
         TimeProvider? timeProvider = null,
         ILogger? logger = null)
         : this(options, environment, timeProvider, logger, random: null)
@@ -69,13 +75,14 @@ public sealed partial class ContainerCredentialSource : ICredentialProvider<AwsC
         ISystemEnvironment? environment,
         TimeProvider? timeProvider,
         ILogger? logger,
-        Func<double>? random)
+        Func<double>? random,
+        HttpClient? httpClient = null)
     {
         _options = options ?? new ContainerCredentialSourceOptions();
         _environment = environment ?? SystemEnvironment.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
-        _httpClient = _options.HttpClient ?? AwsHttp.DefaultClient;
+        _httpClient = _options.HttpClient ?? httpClient ?? AwsHttp.DefaultClient;
 
         if (_options.RequestTimeout <= TimeSpan.Zero)
         {

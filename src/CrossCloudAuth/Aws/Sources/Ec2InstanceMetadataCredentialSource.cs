@@ -56,13 +56,19 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
 
     /// <summary>Initializes a new instance of the <see cref="Ec2InstanceMetadataCredentialSource"/> class.</summary>
     /// <param name="options">The options; the defaults when <see langword="null"/>. Read once.</param>
-    /// <param name="environment">Where to read <c>AWS_EC2_METADATA_*</c>; the process environment when <see langword="null"/>.</param>
-    /// <param name="timeProvider">The clock for timeouts and session-token reuse; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <param name="logger">Receives IMDS events (never a token); none when <see langword="null"/>.</param>
+    /// <param name="context">The clock, logging, HTTP client and environment; <see cref="CredentialContext.Default"/> when <see langword="null"/>.</param>
     /// <exception cref="CredentialConfigurationException">An option is out of range or an endpoint is not allowed.</exception>
     public Ec2InstanceMetadataCredentialSource(
         Ec2InstanceMetadataCredentialSourceOptions? options = null,
-        ISystemEnvironment? environment = null,
+        CredentialContext? context = null)
+        : this(options, context?.Environment, context?.TimeProvider, context?.Logger<Ec2InstanceMetadataCredentialSource>(), random: null, context?.HttpClient)
+    {
+    }
+
+    /// <summary>The constructor behind the public one, for the library's own composition and tests.</summary>
+    internal Ec2InstanceMetadataCredentialSource(
+        Ec2InstanceMetadataCredentialSourceOptions? options,
+        ISystemEnvironment? environment,
         TimeProvider? timeProvider = null,
         ILogger? logger = null)
         : this(options, environment, timeProvider, logger, random: null)
@@ -75,13 +81,14 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
         ISystemEnvironment? environment,
         TimeProvider? timeProvider,
         ILogger? logger,
-        Func<double>? random)
+        Func<double>? random,
+        HttpClient? httpClient = null)
     {
         options ??= new Ec2InstanceMetadataCredentialSourceOptions();
         _environment = environment ?? SystemEnvironment.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
-        _httpClient = options.HttpClient ?? AwsHttp.DefaultClient;
+        _httpClient = options.HttpClient ?? httpClient ?? AwsHttp.DefaultClient;
         _useImdsV2 = options.UseImdsV2;
         _allowImdsV1 = options.AllowImdsV1;
         _sessionTokenTtl = options.SessionTokenTtl;

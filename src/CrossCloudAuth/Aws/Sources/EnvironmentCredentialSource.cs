@@ -20,8 +20,16 @@ public sealed class EnvironmentCredentialSource : ICredentialProvider<AwsCredent
     private readonly ISystemEnvironment _environment;
 
     /// <summary>Initializes a new instance of the <see cref="EnvironmentCredentialSource"/> class.</summary>
-    /// <param name="environment">Where to read the variables; the process environment when <see langword="null"/>.</param>
-    public EnvironmentCredentialSource(ISystemEnvironment? environment = null)
+    /// <param name="context">The clock, logging, HTTP client and environment; <see cref="CredentialContext.Default"/> when <see langword="null"/>.</param>
+    public EnvironmentCredentialSource(
+        CredentialContext? context = null)
+        : this(context?.Environment)
+    {
+    }
+
+    /// <summary>The constructor behind the public one, for the library's own composition and tests.</summary>
+    internal EnvironmentCredentialSource(
+        ISystemEnvironment? environment)
     {
         _environment = environment ?? SystemEnvironment.Instance;
     }

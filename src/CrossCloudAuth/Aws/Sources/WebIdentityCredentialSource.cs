@@ -34,13 +34,19 @@ public sealed partial class WebIdentityCredentialSource : ICredentialProvider<Aw
 
     /// <summary>Initializes a new instance of the <see cref="WebIdentityCredentialSource"/> class.</summary>
     /// <param name="options">The options; unset values come from the environment. Read once.</param>
-    /// <param name="environment">Where to read the variables and the token file; the process's when <see langword="null"/>.</param>
-    /// <param name="timeProvider">The clock for timeouts; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <param name="logger">Receives events (never a token); none when <see langword="null"/>.</param>
+    /// <param name="context">The clock, logging, HTTP client and environment; <see cref="CredentialContext.Default"/> when <see langword="null"/>.</param>
     /// <exception cref="CredentialConfigurationException">A set value is invalid (role ARN, session name, duration, endpoint).</exception>
     public WebIdentityCredentialSource(
         WebIdentityCredentialSourceOptions? options = null,
-        ISystemEnvironment? environment = null,
+        CredentialContext? context = null)
+        : this(options, context?.Environment, context?.TimeProvider, context?.Logger<WebIdentityCredentialSource>(), profileRegion: null, context?.HttpClient)
+    {
+    }
+
+    /// <summary>The constructor behind the public one, for the library's own composition and tests.</summary>
+    internal WebIdentityCredentialSource(
+        WebIdentityCredentialSourceOptions? options,
+        ISystemEnvironment? environment,
         TimeProvider? timeProvider = null,
         ILogger? logger = null)
         : this(options, environment, timeProvider, logger, profileRegion: null)
@@ -52,7 +58,8 @@ public sealed partial class WebIdentityCredentialSource : ICredentialProvider<Aw
         ISystemEnvironment? environment,
         TimeProvider? timeProvider,
         ILogger? logger,
-        string? profileRegion)
+        string? profileRegion,
+        HttpClient? httpClient = null)
     {
         options ??= new WebIdentityCredentialSourceOptions();
         _environment = environment ?? SystemEnvironment.Instance;
@@ -76,7 +83,7 @@ public sealed partial class WebIdentityCredentialSource : ICredentialProvider<Aw
                 _hopName,
                 _timeProvider);
             _durationSeconds = RoleSessionParameters.ValidateDuration(options.Duration, _hopName);
-            _sts = new StsClientFactory(options.Sts, _environment, _hopName, profileRegion, _timeProvider, _logger);
+            _sts = new StsClientFactory(options.Sts, _environment, _hopName, profileRegion, _timeProvider, _logger, httpClient);
         }
         else
         {

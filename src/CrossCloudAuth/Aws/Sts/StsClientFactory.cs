@@ -27,7 +27,7 @@ internal sealed class StsClientFactory
     private readonly ResiliencePipeline<AwsCredentials> _retry;
     private readonly string _hopName;
 
-    public StsClientFactory(AwsStsOptions? options, ISystemEnvironment environment, string hopName, string? profileRegion = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+    public StsClientFactory(AwsStsOptions? options, ISystemEnvironment environment, string hopName, string? profileRegion = null, TimeProvider? timeProvider = null, ILogger? logger = null, HttpClient? fallbackHttpClient = null)
     {
         options ??= new AwsStsOptions();
         if (options.Timeout <= TimeSpan.Zero)
@@ -61,7 +61,8 @@ internal sealed class StsClientFactory
         }
 
         // The caller's client cannot take another handler, so ours sits in front of it and forwards to it.
-        _httpClientFactory = new FixedHttpClientFactory(options.HttpClient is null ? s_defaultClient.Value : CreateBoundedClient(new ForwardingHandler(options.HttpClient)));
+        HttpClient? http = options.HttpClient ?? fallbackHttpClient;
+        _httpClientFactory = new FixedHttpClientFactory(http is null ? s_defaultClient.Value : CreateBoundedClient(new ForwardingHandler(http)));
     }
 
     /// <summary>Gets how many attempts a call makes at most.</summary>

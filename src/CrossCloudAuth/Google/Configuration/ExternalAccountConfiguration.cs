@@ -1,3 +1,4 @@
+using CrossCloudAuth.Platform;
 namespace CrossCloudAuth.Google;
 
 /// <summary>
@@ -8,7 +9,7 @@ namespace CrossCloudAuth.Google;
 /// <remarks>Load one with <see cref="Parse(string, string?)"/>, <see cref="LoadAsync(Stream, string?, CancellationToken)"/>,
 /// <see cref="LoadFileAsync(string, Platform.ISystemEnvironment?, CancellationToken)"/> or
 /// <see cref="LoadFromEnvironmentAsync(Platform.ISystemEnvironment?, CancellationToken)"/>, then build a credential with
-/// <see cref="GoogleFederatedCredential.FromConfiguration(ExternalAccountConfiguration, Action{GoogleFederatedCredentialOptions}?)"/>.
+/// <see cref="GoogleFederatedCredential.FromConfiguration(ExternalAccountConfiguration, Action{GoogleFederatedCredentialOptions}?, CredentialContext?)"/>.
 /// Loading checks the shape of the file; the endpoints are checked when the credential is built.</remarks>
 public sealed partial class ExternalAccountConfiguration
 {

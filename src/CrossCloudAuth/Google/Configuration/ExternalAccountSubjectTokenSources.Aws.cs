@@ -49,7 +49,7 @@ internal static partial class ExternalAccountSubjectTokenSources
             context.TimeProvider,
             context.LoggerFactory?.CreateLogger<Ec2InstanceMetadataCredentialSource>());
 
-        RefreshAheadCache<AwsCredentials> cachedMetadata = new(metadata, timeProvider: context.TimeProvider, logger: context.LoggerFactory?.CreateLogger<RefreshAheadCache<AwsCredentials>>());
+        RefreshAheadCache<AwsCredentials> cachedMetadata = new(metadata, null, context.TimeProvider, context.LoggerFactory?.CreateLogger<RefreshAheadCache<AwsCredentials>>());
         EnvironmentFirstAwsCredentials credentials = new(new EnvironmentCredentialSource(context.Environment), cachedMetadata, context.Environment);
 
         try

@@ -11,7 +11,7 @@ internal static partial class ExternalAccountSubjectTokenSources
         switch (source.Kind)
         {
             case CredentialSourceKind.File:
-                return new FileSubjectTokenSource(source.File!, configuration.SubjectTokenType, source.Format, context.Environment);
+                return new FileSubjectTokenSource(source.File!, configuration.SubjectTokenType, context.Environment, source.Format);
             case CredentialSourceKind.Url:
                 GoogleEndpointPolicy.ValidateSubjectTokenUrl(source.Url!, context.AllowNonStandardEndpoints, "credential_source.url", hop);
                 return new UrlSubjectTokenSource(context.HttpClient, source.Url!, configuration.SubjectTokenType, source.Headers, source.Format, context.TimeProvider, context.RequestTimeout);

@@ -31,14 +31,22 @@ public sealed class AwsSubjectTokenSource : ISubjectTokenSource
     /// <summary>Initializes a new instance of the <see cref="AwsSubjectTokenSource"/> class.</summary>
     /// <param name="credentials">The AWS credentials to sign with.</param>
     /// <param name="options">The audience, region and verification URL. Read once.</param>
-    /// <param name="timeProvider">The clock that dates the signature; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <param name="environment">Where to read <c>AWS_REGION</c>; the process environment when <see langword="null"/>.</param>
+    /// <param name="context">The clock, logging, HTTP client and environment; <see cref="CredentialContext.Default"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="credentials"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="CredentialConfigurationException">The audience is missing, or the region or URL is invalid.</exception>
     public AwsSubjectTokenSource(
         ICredentialProvider<AwsCredentials> credentials,
         AwsSubjectTokenSourceOptions options,
-        TimeProvider? timeProvider = null,
+        CredentialContext? context = null)
+        : this(credentials, options, context?.TimeProvider, context?.Environment)
+    {
+    }
+
+    /// <summary>The constructor behind the public one, for the library's own composition and tests.</summary>
+    internal AwsSubjectTokenSource(
+        ICredentialProvider<AwsCredentials> credentials,
+        AwsSubjectTokenSourceOptions options,
+        TimeProvider? timeProvider,
         ISystemEnvironment? environment = null)
     {
         ArgumentNullException.ThrowIfNull(credentials);

@@ -40,15 +40,17 @@ public sealed class ExecutableSubjectTokenSource : ISubjectTokenSource
 
     /// <summary>Initializes a new instance of the <see cref="ExecutableSubjectTokenSource"/> class.</summary>
     /// <param name="options">The command and its settings. Copied: later changes have no effect.</param>
+    /// <param name="context">The clock (timeout, expiry) and environment (<c>GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES</c>,
+    /// the output file); <see cref="CredentialContext.Default"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="CredentialConfigurationException">The command is empty, the timeout is out of range, the audience is
     /// missing, or <c>GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES</c> is not <c>1</c>.</exception>
-    public ExecutableSubjectTokenSource(ExecutableSubjectTokenSourceOptions options)
-        : this(options, ProcessRunner.Instance)
+    public ExecutableSubjectTokenSource(ExecutableSubjectTokenSourceOptions options, CredentialContext? context = null)
+        : this(options, ProcessRunner.Instance, context)
     {
     }
 
-    internal ExecutableSubjectTokenSource(ExecutableSubjectTokenSourceOptions options, IProcessRunner runner)
+    internal ExecutableSubjectTokenSource(ExecutableSubjectTokenSourceOptions options, IProcessRunner runner, CredentialContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = new ExecutableSubjectTokenSourceOptions
@@ -60,8 +62,8 @@ public sealed class ExecutableSubjectTokenSource : ISubjectTokenSource
             SubjectTokenType = options.SubjectTokenType,
             ImpersonatedServiceAccountEmail = options.ImpersonatedServiceAccountEmail,
         };
-        _environment = options.Environment ?? SystemEnvironment.Instance;
-        _timeProvider = options.TimeProvider ?? TimeProvider.System;
+        _environment = options.Environment ?? context?.Environment ?? SystemEnvironment.Instance;
+        _timeProvider = options.TimeProvider ?? context?.TimeProvider ?? TimeProvider.System;
         _runner = runner;
 
         string[] words = (options.Command ?? string.Empty).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);

@@ -32,10 +32,8 @@ public sealed class ExecutableSubjectTokenSourceOptions
     /// <c>GOOGLE_EXTERNAL_ACCOUNT_IMPERSONATED_EMAIL</c> when set.</summary>
     public string? ImpersonatedServiceAccountEmail { get; set; }
 
-    /// <summary>Gets or sets where <c>GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES</c> and the output file are read.
-    /// Default: <see cref="SystemEnvironment.Instance"/>.</summary>
-    public ISystemEnvironment? Environment { get; set; }
+    // The plumbing, for the library's own composition and tests; users give a CredentialContext to the constructor.
+    internal ISystemEnvironment? Environment { get; set; }
 
-    /// <summary>Gets or sets the clock for the timeout and the response's expiry. Default: <see cref="TimeProvider.System"/>.</summary>
-    public TimeProvider? TimeProvider { get; set; }
+    internal TimeProvider? TimeProvider { get; set; }
 }

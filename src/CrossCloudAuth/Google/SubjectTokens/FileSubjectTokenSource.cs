@@ -18,9 +18,19 @@ public sealed class FileSubjectTokenSource : ISubjectTokenSource
     /// <param name="path">The token file's path.</param>
     /// <param name="subjectTokenType">The token's RFC 8693 type; see <see cref="SubjectTokenTypes"/>.</param>
     /// <param name="format">How the token sits in the file; <see cref="SubjectTokenFormat.Text"/> when <see langword="null"/>.</param>
-    /// <param name="environment">Reads the file; <see cref="SystemEnvironment.Instance"/> when <see langword="null"/>.</param>
+    /// <param name="context">The clock, logging, HTTP client and environment; <see cref="CredentialContext.Default"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException"><paramref name="path"/> or <paramref name="subjectTokenType"/> is null or empty.</exception>
-    public FileSubjectTokenSource(string path, string subjectTokenType, SubjectTokenFormat? format = null, ISystemEnvironment? environment = null)
+    public FileSubjectTokenSource(
+        string path,
+        string subjectTokenType,
+        SubjectTokenFormat? format = null,
+        CredentialContext? context = null)
+        : this(path, subjectTokenType, context?.Environment, format)
+    {
+    }
+
+    /// <summary>The constructor behind the public one, for the library's own composition and tests.</summary>
+    internal FileSubjectTokenSource(string path, string subjectTokenType, ISystemEnvironment? environment, SubjectTokenFormat? format = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentException.ThrowIfNullOrEmpty(subjectTokenType);

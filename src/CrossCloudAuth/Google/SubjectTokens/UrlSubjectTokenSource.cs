@@ -1,3 +1,4 @@
+using CrossCloudAuth.Platform;
 using System.Net.Http.Headers;
 using CrossCloudAuth.Http;
 
@@ -18,23 +19,35 @@ public sealed class UrlSubjectTokenSource : ISubjectTokenSource
     private readonly TimeSpan _timeout;
 
     /// <summary>Initializes a new instance of the <see cref="UrlSubjectTokenSource"/> class.</summary>
-    /// <param name="httpClient">Sends the request. Not disposed by this type.</param>
     /// <param name="url">The absolute http or https URL to GET.</param>
     /// <param name="subjectTokenType">The token's RFC 8693 type; see <see cref="SubjectTokenTypes"/>.</param>
     /// <param name="headers">Headers to send, such as <c>Metadata: True</c>; none when <see langword="null"/>.</param>
     /// <param name="format">How the token sits in the response; <see cref="SubjectTokenFormat.Text"/> when <see langword="null"/>.</param>
-    /// <param name="timeProvider">Times the request out; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="timeout">The request's deadline. Default: 30 seconds.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> or <paramref name="url"/> is null.</exception>
+    /// <param name="context">The HTTP client (a shared default when the context has none; never disposed) and the clock;
+    /// <see cref="CredentialContext.Default"/> when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="url"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="url"/> is not an absolute http(s) URL or carries user info, or <paramref name="subjectTokenType"/> is empty.</exception>
     public UrlSubjectTokenSource(
-        HttpClient httpClient,
         Uri url,
         string subjectTokenType,
         IReadOnlyDictionary<string, string>? headers = null,
         SubjectTokenFormat? format = null,
-        TimeProvider? timeProvider = null,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null,
+        CredentialContext? context = null)
+        : this(context?.HttpClient ?? HopHttp.SharedClient, url, subjectTokenType, headers, format, context?.TimeProvider, timeout)
+    {
+    }
+
+    /// <summary>The constructor behind the public one, for the library's own composition and tests.</summary>
+    internal UrlSubjectTokenSource(
+        HttpClient httpClient,
+        Uri url,
+        string subjectTokenType,
+        IReadOnlyDictionary<string, string>? headers,
+        SubjectTokenFormat? format,
+        TimeProvider? timeProvider,
+        TimeSpan? timeout)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(url);

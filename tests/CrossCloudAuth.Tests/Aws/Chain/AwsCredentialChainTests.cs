@@ -1,3 +1,4 @@
+using CrossCloudAuth.Platform;
 using System.Net;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Caching;
@@ -38,13 +39,14 @@ public sealed class AwsCredentialChainTests : IDisposable
     }
 
     /// <summary>Plumbing with a deterministic cache schedule: no spread of the first refresh, no jitter.</summary>
-    private AwsCredentialChainOptions Plumbing => new()
+    private CredentialContext Plumbing => new()
     {
         TimeProvider = _time,
         Environment = _environment,
         HttpClient = _client,
-        Cache = new RefreshAheadCacheOptions { SpreadFirstRefresh = false, JitterRatio = 0 },
     };
+
+    private static RefreshAheadCacheOptions Schedule => new() { SpreadFirstRefresh = false, JitterRatio = 0 };
 
     private string[] StsActions => [.. _http.Requests.Select(r => StsResponses.Form(r)["Action"])];
 
@@ -53,7 +55,7 @@ public sealed class AwsCredentialChainTests : IDisposable
     [Fact]
     public async Task FromWebIdentity_ManyReadsThroughEveryAdapter_CallsStsOnce()
     {
-        using AwsCredentialChain ci = AwsCredentialChain.FromWebIdentity(options: Plumbing);
+        using AwsCredentialChain ci = AwsCredentialChain.FromWebIdentity(context: Plumbing, cache: Schedule);
 
         AwsCredentials first = await ci.GetAsync();
         await Task.WhenAll(Enumerable.Range(0, Reads).Select(async _ => Assert.Same(first, await ci.GetAsync())));
@@ -71,7 +73,7 @@ public sealed class AwsCredentialChainTests : IDisposable
     [Fact]
     public async Task AssumeRole_TwoRolesDeep_CachesEachHopOnceAndRefreshesOnlyTheExpiredHop()
     {
-        using AwsCredentialChain other = AwsCredentialChain.FromWebIdentity(options: Plumbing)
+        using AwsCredentialChain other = AwsCredentialChain.FromWebIdentity(context: Plumbing, cache: Schedule)
             .AssumeRole(TargetRole)
             .AssumeRole(OtherRole, o => o.Duration = TimeSpan.FromMinutes(15));
 
@@ -98,7 +100,7 @@ public sealed class AwsCredentialChainTests : IDisposable
     [Fact]
     public async Task AssumeRole_TwoBranchesFromOneLink_ShareItsCache()
     {
-        AwsCredentialChain ci = AwsCredentialChain.FromWebIdentity(options: Plumbing);
+        AwsCredentialChain ci = AwsCredentialChain.FromWebIdentity(context: Plumbing, cache: Schedule);
         using AwsCredentialChain target = ci.AssumeRole(TargetRole);
         using AwsCredentialChain other = ci.AssumeRole(OtherRole);
 
@@ -115,7 +117,7 @@ public sealed class AwsCredentialChainTests : IDisposable
     public async Task EksToken_ManyReads_SignsOnceWithOneCredentialFetch()
     {
         DelegateCredentialSource<AwsCredentials> source = new((_, _) => ValueTask.FromResult(Credentials(TimeSpan.FromHours(1))));
-        using AwsCredentialChain chain = AwsCredentialChain.From(source, Plumbing);
+        using AwsCredentialChain chain = AwsCredentialChain.From(source, Plumbing, Schedule);
         RefreshAheadCache<AuthToken> eks = chain.EksToken("target-cluster");
 
         AuthToken first = await eks.GetAsync();
@@ -133,7 +135,7 @@ public sealed class AwsCredentialChainTests : IDisposable
     public async Task GoogleSubject_ManySubjectTokens_FetchesAwsCredentialsOnce()
     {
         DelegateCredentialSource<AwsCredentials> source = new((_, _) => ValueTask.FromResult(Credentials(TimeSpan.FromHours(1))));
-        using AwsCredentialChain chain = AwsCredentialChain.From(source, Plumbing);
+        using AwsCredentialChain chain = AwsCredentialChain.From(source, Plumbing, Schedule);
         AwsSubjectTokenSource subject = chain.GoogleSubject(Audience);
 
         for (int i = 0; i < Reads; i++)
@@ -153,7 +155,7 @@ public sealed class AwsCredentialChainTests : IDisposable
             "application/json");
         using HttpClient googleClient = google.CreateClient();
         DelegateCredentialSource<AwsCredentials> source = new((_, _) => ValueTask.FromResult(Credentials(TimeSpan.FromHours(1))));
-        using AwsCredentialChain chain = AwsCredentialChain.From(source, Plumbing);
+        using AwsCredentialChain chain = AwsCredentialChain.From(source, Plumbing, Schedule);
         GoogleFederatedCredential credential = chain.GoogleCredential(Audience, o => o.HttpClient = googleClient);
 
         for (int i = 0; i < Reads; i++)
@@ -173,7 +175,7 @@ public sealed class AwsCredentialChainTests : IDisposable
              "token_url":"https://sts.googleapis.com/v1/token","credential_source":{"file":"/var/run/token"}}
             """, "test-config");
         DelegateCredentialSource<AwsCredentials> source = new((_, _) => ValueTask.FromResult(Credentials(TimeSpan.FromHours(1))));
-        using AwsCredentialChain chain = AwsCredentialChain.From(source, Plumbing);
+        using AwsCredentialChain chain = AwsCredentialChain.From(source, Plumbing, Schedule);
 
         CredentialConfigurationException error = Assert.Throws<CredentialConfigurationException>(() => chain.GoogleCredentialFromConfiguration(configuration));
 
@@ -186,13 +188,13 @@ public sealed class AwsCredentialChainTests : IDisposable
     public void From_SourceThatAlreadyCaches_IsNotCachedAgain()
     {
         DelegateCredentialSource<AwsCredentials> source = new((_, _) => ValueTask.FromResult(Credentials(TimeSpan.FromHours(1))));
-        using RefreshAheadCache<AwsCredentials> cache = new(source, timeProvider: _time);
-        using DefaultAwsCredentialChain defaultChain = new(environment: _environment, timeProvider: _time);
+        using RefreshAheadCache<AwsCredentials> cache = new(source, null, _time);
+        using DefaultAwsCredentialChain defaultChain = new(null, _environment, _time);
 
-        using AwsCredentialChain fromCache = AwsCredentialChain.From(cache, Plumbing);
-        using AwsCredentialChain fromDefault = AwsCredentialChain.From(defaultChain, Plumbing);
-        using AwsCredentialChain fromLink = AwsCredentialChain.From(fromCache, Plumbing);
-        using AwsCredentialChain fromSource = AwsCredentialChain.From(source, Plumbing);
+        using AwsCredentialChain fromCache = AwsCredentialChain.From(cache, Plumbing, Schedule);
+        using AwsCredentialChain fromDefault = AwsCredentialChain.From(defaultChain, Plumbing, Schedule);
+        using AwsCredentialChain fromLink = AwsCredentialChain.From(fromCache, Plumbing, Schedule);
+        using AwsCredentialChain fromSource = AwsCredentialChain.From(source, Plumbing, Schedule);
 
         Assert.Same(cache, fromCache.Credentials);
         Assert.Same(defaultChain, fromDefault.Credentials);
@@ -204,7 +206,7 @@ public sealed class AwsCredentialChainTests : IDisposable
     [Fact]
     public async Task FromDefault_WebIdentityEnvironment_CallsStsOnceThroughThePlumbingClient()
     {
-        using AwsCredentialChain aws = AwsCredentialChain.FromDefault(options: Plumbing);
+        using AwsCredentialChain aws = AwsCredentialChain.FromDefault(context: Plumbing, cache: Schedule);
 
         for (int i = 0; i < Reads; i++)
         {
@@ -219,7 +221,7 @@ public sealed class AwsCredentialChainTests : IDisposable
     [Fact]
     public async Task Dispose_LastLinkOfAFluentChain_FreesEveryLinkAndWhatTheyHandedOut()
     {
-        AwsCredentialChain ci = AwsCredentialChain.FromWebIdentity(options: Plumbing);
+        AwsCredentialChain ci = AwsCredentialChain.FromWebIdentity(context: Plumbing, cache: Schedule);
         AwsCredentialChain target = ci.AssumeRole(TargetRole);
         RefreshAheadCache<AuthToken> eks = target.EksToken("target-cluster");
         CachedAwsCredentials sdk = target.SdkCredentials;
@@ -238,7 +240,7 @@ public sealed class AwsCredentialChainTests : IDisposable
     [Fact]
     public async Task Dispose_OneOfTwoBranches_KeepsTheSharedLinkUntilTheLast()
     {
-        AwsCredentialChain ci = AwsCredentialChain.FromWebIdentity(options: Plumbing);
+        AwsCredentialChain ci = AwsCredentialChain.FromWebIdentity(context: Plumbing, cache: Schedule);
         AwsCredentialChain target = ci.AssumeRole(TargetRole);
         AwsCredentialChain other = ci.AssumeRole(OtherRole);
 
@@ -253,7 +255,7 @@ public sealed class AwsCredentialChainTests : IDisposable
     [Fact]
     public async Task Dispose_LinkWithALiveLinkBuiltFromIt_RefusesCallsButKeepsServingTheLaterLink()
     {
-        AwsCredentialChain ci = AwsCredentialChain.FromWebIdentity(options: Plumbing);
+        AwsCredentialChain ci = AwsCredentialChain.FromWebIdentity(context: Plumbing, cache: Schedule);
         using AwsCredentialChain target = ci.AssumeRole(TargetRole);
 
         ci.Dispose();
@@ -267,11 +269,11 @@ public sealed class AwsCredentialChainTests : IDisposable
     [Fact]
     public async Task Dispose_BorrowedSource_StaysUsableUnlessOwned()
     {
-        using AwsCredentialChain shared = AwsCredentialChain.FromWebIdentity(options: Plumbing);
+        using AwsCredentialChain shared = AwsCredentialChain.FromWebIdentity(context: Plumbing, cache: Schedule);
         DisposableSource owned = new(Credentials(TimeSpan.FromHours(1)));
 
-        AwsCredentialChain.From(shared, Plumbing).AssumeRole(TargetRole).Dispose();
-        AwsCredentialChain.From(owned, Plumbing, ownsSource: true).Dispose();
+        AwsCredentialChain.From(shared, Plumbing, Schedule).AssumeRole(TargetRole).Dispose();
+        AwsCredentialChain.From(owned, Plumbing, Schedule, ownsSource: true).Dispose();
 
         Assert.False(shared.IsFreed);
         await shared.GetAsync();

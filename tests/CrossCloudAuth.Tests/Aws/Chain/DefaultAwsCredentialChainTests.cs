@@ -24,7 +24,7 @@ public sealed class DefaultAwsCredentialChainTests
     public async Task GetAsync_LaptopDefaultProfileWithoutAwsProfile_ReturnsTheDefaultProfileKeys()
     {
         _environment.WithFile(CredentialsPath, "[default]\naws_access_key_id = AKIALAPTOP0000000001\naws_secret_access_key = laptopSecretKey0000000000000000000000001\n");
-        using DefaultAwsCredentialChain chain = new(environment: _environment, timeProvider: _clock, logger: _logger);
+        using DefaultAwsCredentialChain chain = new(null, environment: _environment, timeProvider: _clock, logger: _logger);
 
         AwsCredentials credentials = await chain.GetAsync();
 
@@ -50,7 +50,7 @@ public sealed class DefaultAwsCredentialChainTests
             .Set("AWS_ENDPOINT_URL_STS", cloud.AwsStsEndpoint.AbsoluteUri)
             .WithFile(CredentialsPath, $"[base]\naws_access_key_id = {developer!.Credentials.AccessKeyId}\naws_secret_access_key = {developer.Credentials.SecretAccessKey}\n")
             .WithFile(ConfigPath, $"[default]\nrole_arn = arn:aws:iam::{Account}:role/deployer\nsource_profile = base\nrole_session_name = laptop\nregion = eu-west-1\n");
-        using DefaultAwsCredentialChain chain = new(environment: _environment, timeProvider: TimeProvider.System, logger: _logger);
+        using DefaultAwsCredentialChain chain = new(null, environment: _environment, timeProvider: TimeProvider.System, logger: _logger);
 
         AwsCredentials first = await chain.GetAsync();
         AwsCredentials second = await chain.GetAsync();
@@ -68,7 +68,7 @@ public sealed class DefaultAwsCredentialChainTests
             .Set("AWS_ACCESS_KEY_ID", "AKIAENVIRONMENT00001")
             .Set("AWS_SECRET_ACCESS_KEY", "environmentSecret000000000000000000000001")
             .WithFile(CredentialsPath, "[default]\naws_access_key_id = AKIALAPTOP0000000001\naws_secret_access_key = laptopSecretKey0000000000000000000000001\n");
-        using DefaultAwsCredentialChain chain = new(environment: _environment, timeProvider: _clock, logger: _logger);
+        using DefaultAwsCredentialChain chain = new(null, environment: _environment, timeProvider: _clock, logger: _logger);
 
         AwsCredentials credentials = await chain.GetAsync();
 
@@ -80,7 +80,7 @@ public sealed class DefaultAwsCredentialChainTests
     public async Task GetAsync_AfterTheChoice_KeepsTheChosenSourceWhenTheEnvironmentChanges()
     {
         _environment.WithFile(CredentialsPath, "[default]\naws_access_key_id = AKIALAPTOP0000000001\naws_secret_access_key = laptopSecretKey0000000000000000000000001\n");
-        using DefaultAwsCredentialChain chain = new(environment: _environment, timeProvider: _clock, logger: _logger);
+        using DefaultAwsCredentialChain chain = new(null, environment: _environment, timeProvider: _clock, logger: _logger);
         await chain.GetAsync();
 
         _environment.Set("AWS_ACCESS_KEY_ID", "AKIAENVIRONMENT00001").Set("AWS_SECRET_ACCESS_KEY", "environmentSecret000000000000000000000001");
@@ -93,7 +93,7 @@ public sealed class DefaultAwsCredentialChainTests
     public async Task GetAsync_NamedProfileMissing_ThrowsConfigurationAndTriesAgainNextCall()
     {
         _environment.Set("AWS_PROFILE", "prod").WithFile(CredentialsPath, "[default]\naws_access_key_id = AKIALAPTOP0000000001\naws_secret_access_key = laptopSecretKey0000000000000000000000001\n");
-        using DefaultAwsCredentialChain chain = new(environment: _environment, timeProvider: _clock, logger: _logger);
+        using DefaultAwsCredentialChain chain = new(null, environment: _environment, timeProvider: _clock, logger: _logger);
 
         CredentialConfigurationException error = await Assert.ThrowsAsync<CredentialConfigurationException>(() => chain.GetAsync().AsTask());
         _environment.WithFile(CredentialsPath, "[prod]\naws_access_key_id = AKIAPROD000000000001\naws_secret_access_key = prodSecretKey00000000000000000000000001\n");
@@ -108,7 +108,7 @@ public sealed class DefaultAwsCredentialChainTests
     public async Task GetAsync_NothingAppliesAndMetadataDisabled_ThrowsUnavailableAfterOneLinePerSkippedStep()
     {
         _environment.Set("AWS_EC2_METADATA_DISABLED", "true");
-        using DefaultAwsCredentialChain chain = new(environment: _environment, timeProvider: _clock, logger: _logger);
+        using DefaultAwsCredentialChain chain = new(null, environment: _environment, timeProvider: _clock, logger: _logger);
 
         CredentialSourceUnavailableException error = await Assert.ThrowsAsync<CredentialSourceUnavailableException>(() => chain.GetAsync().AsTask());
 
@@ -132,7 +132,7 @@ public sealed class DefaultAwsCredentialChainTests
             .Set("AWS_CONTAINER_CREDENTIALS_FULL_URI", cloud.ContainerCredentialsUri.AbsoluteUri)
             .Set("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token")
             .WithFile("/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token", "pod-identity-token");
-        using DefaultAwsCredentialChain chain = new(environment: _environment, timeProvider: _clock, logger: _logger);
+        using DefaultAwsCredentialChain chain = new(null, environment: _environment, timeProvider: _clock, logger: _logger);
 
         AwsCredentials[] results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => chain.GetAsync().AsTask()));
 
@@ -170,7 +170,7 @@ public sealed class DefaultAwsCredentialChainTests
             string profiles = $"[default]\ncredential_process = {script}\n";
             await File.WriteAllTextAsync(credentials, profiles);
             _environment.Set("AWS_SHARED_CREDENTIALS_FILE", credentials).Set("AWS_CONFIG_FILE", Path.Join(directory, "config")).WithFile(credentials, profiles);
-            using DefaultAwsCredentialChain chain = new(environment: _environment, timeProvider: _clock, logger: _logger);
+            using DefaultAwsCredentialChain chain = new(null, environment: _environment, timeProvider: _clock, logger: _logger);
 
             AwsCredentials first = await chain.GetAsync();
             AwsCredentials second = await chain.GetAsync();

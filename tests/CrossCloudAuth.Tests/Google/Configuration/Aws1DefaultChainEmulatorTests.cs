@@ -61,7 +61,7 @@ public sealed class Aws1DefaultChainEmulatorTests
             .Set("AWS_REGION", "eu-west-1")
             .WithFile(PodIdentityTokenFile, "pod-identity-token");
         using HttpClient http = new();
-        using DefaultAwsCredentialChain aws = new(environment: environment, timeProvider: _clock);
+        using DefaultAwsCredentialChain aws = new(null, environment: environment, timeProvider: _clock);
 
         using GoogleFederatedCredential credential = GoogleFederatedCredential.FromConfiguration(ExternalAccountConfiguration.Parse(json), o =>
         {

@@ -34,7 +34,7 @@ public sealed class FileSubjectTokenSourceTests
     public async Task GetSubjectTokenAsync_JsonFormat_ReturnsTheField()
     {
         FakeSystemEnvironment environment = new FakeSystemEnvironment().WithFile(Path, """{"access_token":"the-token","other":1}""");
-        FileSubjectTokenSource source = new(Path, SubjectTokenTypes.IdToken, SubjectTokenFormat.Json("access_token"), environment);
+        FileSubjectTokenSource source = new(Path, SubjectTokenTypes.IdToken, environment, SubjectTokenFormat.Json("access_token"));
 
         Assert.Equal("the-token", await source.GetSubjectTokenAsync());
     }
@@ -79,7 +79,7 @@ public sealed class FileSubjectTokenSourceTests
     [InlineData("secret-token-value", "not valid JSON")]
     public async Task GetSubjectTokenAsync_JsonFormatWithBadContent_ThrowsWithoutTheContent(string content, string expected)
     {
-        FileSubjectTokenSource source = new(Path, SubjectTokenTypes.Jwt, SubjectTokenFormat.Json("access_token"), new FakeSystemEnvironment().WithFile(Path, content));
+        FileSubjectTokenSource source = new(Path, SubjectTokenTypes.Jwt, new FakeSystemEnvironment().WithFile(Path, content), SubjectTokenFormat.Json("access_token"));
 
         CredentialConfigurationException error = await Assert.ThrowsAsync<CredentialConfigurationException>(() => source.GetSubjectTokenAsync().AsTask());
 

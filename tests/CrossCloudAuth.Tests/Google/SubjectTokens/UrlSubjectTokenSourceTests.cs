@@ -13,7 +13,7 @@ public sealed class UrlSubjectTokenSourceTests
     {
         FakeGoogleEndpoints fake = new FakeGoogleEndpoints().On(HttpMethod.Get, "http://169.254.169.254/metadata/", _ => FakeGoogleEndpoints.Json("""{"access_token":"azure-token"}"""));
         using HttpClient http = new(fake);
-        UrlSubjectTokenSource source = new(http, s_url, SubjectTokenTypes.Jwt, new Dictionary<string, string> { ["Metadata"] = "True" }, SubjectTokenFormat.Json("access_token"), new FakeTimeProvider());
+        UrlSubjectTokenSource source = new(http, s_url, SubjectTokenTypes.Jwt, new Dictionary<string, string> { ["Metadata"] = "True" }, SubjectTokenFormat.Json("access_token"), new FakeTimeProvider(), null);
 
         Assert.Equal("azure-token", await source.GetSubjectTokenAsync());
         RecordedRequest request = Assert.Single(fake.Requests);
@@ -27,7 +27,7 @@ public sealed class UrlSubjectTokenSourceTests
         int calls = 0;
         FakeGoogleEndpoints fake = new FakeGoogleEndpoints().On(HttpMethod.Get, "http://169.254.169.254/", _ => FakeGoogleEndpoints.Text($"token-{++calls}"));
         using HttpClient http = new(fake);
-        UrlSubjectTokenSource source = new(http, s_url, SubjectTokenTypes.Jwt);
+        UrlSubjectTokenSource source = new(http, s_url, SubjectTokenTypes.Jwt, null, null, null, null);
 
         Assert.Equal("token-1", await source.GetSubjectTokenAsync());
         Assert.Equal("token-2", await source.GetSubjectTokenAsync());
@@ -41,7 +41,7 @@ public sealed class UrlSubjectTokenSourceTests
     {
         FakeGoogleEndpoints fake = new FakeGoogleEndpoints().On(HttpMethod.Get, "http://169.254.169.254/", _ => FakeGoogleEndpoints.Text("secret-ish body", status));
         using HttpClient http = new(fake);
-        UrlSubjectTokenSource source = new(http, s_url, SubjectTokenTypes.Jwt);
+        UrlSubjectTokenSource source = new(http, s_url, SubjectTokenTypes.Jwt, null, null, null, null);
 
         CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => source.GetSubjectTokenAsync().AsTask());
 
@@ -56,7 +56,7 @@ public sealed class UrlSubjectTokenSourceTests
     {
         FakeGoogleEndpoints fake = new FakeGoogleEndpoints().On(HttpMethod.Get, "http://169.254.169.254/", _ => FakeGoogleEndpoints.Text(new string('a', 2 * 1024 * 1024)));
         using HttpClient http = new(fake);
-        UrlSubjectTokenSource source = new(http, s_url, SubjectTokenTypes.Jwt);
+        UrlSubjectTokenSource source = new(http, s_url, SubjectTokenTypes.Jwt, null, null, null, null);
 
         CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => source.GetSubjectTokenAsync().AsTask());
 
@@ -69,7 +69,7 @@ public sealed class UrlSubjectTokenSourceTests
         FakeTimeProvider time = new();
         TaskCompletionSource<HttpResponseMessage> never = new();
         using HttpClient http = new(new StallingHandler());
-        UrlSubjectTokenSource source = new(http, s_url, SubjectTokenTypes.Jwt, timeProvider: time, timeout: TimeSpan.FromSeconds(10));
+        UrlSubjectTokenSource source = new(http, s_url, SubjectTokenTypes.Jwt, null, null, time, TimeSpan.FromSeconds(10));
 
         Task<string> pending = source.GetSubjectTokenAsync().AsTask();
         time.Advance(TimeSpan.FromSeconds(11));

@@ -41,7 +41,7 @@ public sealed class SubjectTokenFormatFuzzTests
     public async Task GetSubjectTokenAsync_HostileFile_ThrowsOnlyTheLibrarysExceptions()
     {
         FakeSystemEnvironment environment = new();
-        FileSubjectTokenSource source = new("/token", SubjectTokenTypes.Jwt, SubjectTokenFormat.Json("id_token"), environment);
+        FileSubjectTokenSource source = new("/token", SubjectTokenTypes.Jwt, environment, SubjectTokenFormat.Json("id_token"));
         await Fuzz.CheckAsync(Hostile.Documents(s_valid), async content =>
         {
             environment.WithFile("/token", content);
