@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.IO.Compression;
 using System.Net;
 using CrossCloudAuth.Testing.Google.Iam;
 using CrossCloudAuth.Testing.Hosting;
@@ -72,6 +73,18 @@ internal sealed partial class StorageEndpoint : IEmulatedEndpoint
 
     private EmulatorResponse Handle(EmulatorRequest request)
     {
+        // Google.Apis gzips JSON request bodies (Content-Encoding: gzip), as Cloud Storage accepts.
+        if (string.Equals(request.Header("content-encoding"), "gzip", StringComparison.OrdinalIgnoreCase))
+        {
+            if (Gunzip(request.Body) is not { } plain)
+            {
+                return BadRequest($"The gzip request body is corrupt or inflates beyond {MaxRequestBodyBytes} bytes.");
+            }
+
+            var headers = request.Headers.Where(h => !h.Key.Equals("content-encoding", StringComparison.OrdinalIgnoreCase)).ToDictionary(StringComparer.OrdinalIgnoreCase);
+            request = new EmulatorRequest(request.Method, request.RawTarget, headers, plain);
+        }
+
         // Work on the raw path: object names arrive percent-encoded, '/' as %2F.
         string[] segments = request.RawPath.Trim('/').Split('/');
         Route route = Route.Parse(request.Method, segments);
@@ -134,6 +147,33 @@ internal sealed partial class StorageEndpoint : IEmulatedEndpoint
             RouteKind.Upload => Upload(request, caller, bucket),
             _ => Unimplemented(request, null),
         };
+    }
+
+    /// <summary>Inflates a gzip body, never beyond the request cap (a small body may inflate enormously).</summary>
+    private byte[]? Gunzip(byte[] body)
+    {
+        try
+        {
+            using var gzip = new GZipStream(new MemoryStream(body, writable: false), CompressionMode.Decompress);
+            using var plain = new MemoryStream();
+            byte[] buffer = new byte[81920];
+            int read;
+            while ((read = gzip.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                if (plain.Length + read > MaxRequestBodyBytes)
+                {
+                    return null;
+                }
+
+                plain.Write(buffer, 0, read);
+            }
+
+            return plain.ToArray();
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
     }
 
     private static EmulatorResponse? Deny(GoogleToken caller, StorageBucket bucket, string permission, bool onObject)
