@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using CrossCloudAuth.Google;
+using CrossCloudAuth.Google.Apis;
 using CrossCloudAuth.Platform;
 using CrossCloudAuth.Samples.Quickstart;
 using CrossCloudAuth.Testing;
@@ -136,6 +138,23 @@ public sealed class StorageClientTests
 
         Assert.Equal(HttpStatusCode.NotImplemented, error.HttpStatusCode);
         Assert.Contains("The Cloud Storage emulator does not implement POST /storage/v1/b/eks-app-data/o/readme.txt/rewriteTo/b/eks-app-uploads/o/copy.txt", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListObjects_GoogleCredentialFromTheBridge_ListsTheBucket()
+    {
+        await using EmulatedWorld world = await EmulatedWorld.StartAsync();
+        await using ServiceProvider provider = Services(world);
+        StorageClient storage = await new StorageClientBuilder
+        {
+            GoogleCredential = provider.GetRequiredService<GoogleFederatedCredential>().ToGoogleCredential(),
+            BaseUri = world.Cloud.StorageBaseUri.AbsoluteUri,
+        }.BuildAsync();
+
+        StorageObject[] all = [.. await storage.ListObjectsAsync(World.AppBucket).ToArrayAsync()];
+
+        Assert.Equal(["readme.txt", "reports/2026-11.csv"], all.Select(o => o.Name));
+        Assert.Single(world.Cloud.Requests.For(EmulatedService.IamCredentials));
     }
 
     /// <summary>F1's pod: its environment, and the credential registered the way an application registers it.</summary>
