@@ -199,6 +199,42 @@ public sealed class StorageTests
     }
 
     [Fact]
+    public async Task UploadResumable_GzipMetadata_IsInflated_GzipBomb_BadRequest()
+    {
+        await using CloudEmulator cloud = await StartAsync();
+        string token = cloud.IssueServiceAccountAccessToken(ServiceAccount);
+
+        using HttpResponseMessage initiated = await RawAsync(cloud, HttpMethod.Post, $"upload/storage/v1/b/{Scratch}/o?uploadType=resumable", token,
+            Gzip(Encoding.UTF8.GetBytes("""{"name":"zipped.txt"}"""), "application/json"));
+        using HttpResponseMessage bomb = await RawAsync(cloud, HttpMethod.Post, $"upload/storage/v1/b/{Scratch}/o?uploadType=media&name=bomb.bin", token,
+            Gzip(new byte[StorageEndpoint.MaxObjectBytes + (128 * 1024)], "application/octet-stream"));
+
+        Assert.Equal(HttpStatusCode.OK, initiated.StatusCode);
+        Assert.Contains("name=zipped.txt", initiated.Headers.Location!.Query, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, bomb.StatusCode);
+        Assert.Contains("inflates beyond", await bomb.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UploadMultipart_DeclaredMd5DoesNotMatch_BadRequestAndNothingStored()
+    {
+        await using CloudEmulator cloud = await StartAsync();
+        string token = cloud.IssueServiceAccountAccessToken(ServiceAccount);
+        using var content = new MultipartContent("related", "b")
+        {
+            new StringContent("""{"name":"checked.txt","md5Hash":"AAAAAAAAAAAAAAAAAAAAAA=="}""", Encoding.UTF8, "application/json"),
+            new ByteArrayContent(Encoding.UTF8.GetBytes("payload")),
+        };
+
+        JsonResponse response = await SendAsync(cloud, HttpMethod.Post, $"upload/storage/v1/b/{Scratch}/o?uploadType=multipart", token, content);
+        JsonResponse get = await SendAsync(cloud, HttpMethod.Get, $"storage/v1/b/{Scratch}/o/checked.txt", token);
+
+        response.AssertApiError(HttpStatusCode.BadRequest, "INVALID_ARGUMENT");
+        Assert.Contains("MD5", response.Error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        get.AssertApiError(HttpStatusCode.NotFound, "NOT_FOUND");
+    }
+
+    [Fact]
     public async Task DownloadObject_Range_PartialContentWithContentRange()
     {
         await using CloudEmulator cloud = await StartAsync();
@@ -327,6 +363,20 @@ public sealed class StorageTests
 
     private static IEnumerable<string?> Prefixes(JsonResponse list) =>
         list.Body.TryGetProperty("prefixes", out JsonElement prefixes) ? prefixes.EnumerateArray().Select(p => p.GetString()) : [];
+
+    private static ByteArrayContent Gzip(byte[] plain, string contentType)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(plain);
+        }
+
+        var content = new ByteArrayContent(buffer.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        content.Headers.ContentEncoding.Add("gzip");
+        return content;
+    }
 
     private static StringContent Text(string text) => new(text, Encoding.UTF8, "text/plain");
 
