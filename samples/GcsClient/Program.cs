@@ -1,24 +1,31 @@
-// Lists a Cloud Storage bucket and downloads an object over the JSON REST API, the way an application wires it:
-// services.AddGoogleFromAwsIdentity() registers the federated credential, and an IHttpClientFactory client carries
-// its token through GoogleBearerTokenHandler.
+// Lists, downloads and uploads Cloud Storage objects with Google's own client (Google.Cloud.Storage.V1's
+// StorageClient), the way an application wires it: services.AddGoogleFromAwsIdentity() registers the federated
+// credential, and the StorageClientBuilder is always given that credential. Without Credential, the builder would
+// build Google's own credential from the same GOOGLE_APPLICATION_CREDENTIALS file, silently bypassing this library.
 //
-//   dotnet run --project samples/GcsClient                                  the emulator's EKS pod (flow F1)
-//   dotnet run --project samples/GcsClient -- --real BUCKET [OBJECT]        GOOGLE_APPLICATION_CREDENTIALS (any external_account file)
-using System.Text.Json;
+//   dotnet run --project samples/GcsClient                                            the emulator's EKS pod (flow F1)
+//   dotnet run --project samples/GcsClient -- --real BUCKET [PREFIX] [--upload-to BUCKET]
+//                                                                                     GOOGLE_APPLICATION_CREDENTIALS (any external_account file)
+using System.Text;
 using CrossCloudAuth;
 using CrossCloudAuth.Google;
-using CrossCloudAuth.Http;
 using CrossCloudAuth.Platform;
 using CrossCloudAuth.Samples.Quickstart;
+using Google;
+using Google.Apis.Auth.OAuth2;
+using Google.Cloud.Storage.V1;
 using Microsoft.Extensions.DependencyInjection;
 
 bool real = args.Contains("--real") || Environment.GetEnvironmentVariable("CROSSCLOUDAUTH_REAL") is "1" or "true";
-string[] positional = [.. args.Where(a => !a.StartsWith("--", StringComparison.Ordinal))];
+int uploadFlag = Array.IndexOf(args, "--upload-to");
+string[] positional = [.. args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (uploadFlag < 0 || i != uploadFlag + 1))];
 
 EmulatedWorld? world = real ? null : await EmulatedWorld.StartAsync();
 try
 {
-    string bucket = positional.ElementAtOrDefault(0) ?? (real ? throw new ArgumentException("Usage: GcsClient --real BUCKET [OBJECT]") : World.AppBucket);
+    string bucket = positional.ElementAtOrDefault(0) ?? (real ? throw new ArgumentException("Usage: GcsClient --real BUCKET [PREFIX] [--upload-to BUCKET]") : World.AppBucket);
+    string prefix = positional.ElementAtOrDefault(1) ?? string.Empty;
+    string? uploadBucket = uploadFlag >= 0 ? args.ElementAtOrDefault(uploadFlag + 1) : real ? null : World.UploadBucket;
 
     var services = new ServiceCollection();
     if (world is not null)
@@ -30,40 +37,53 @@ try
     // GOOGLE_APPLICATION_CREDENTIALS → STS → impersonation, every hop cached; validated at first resolution.
     services.AddGoogleFromAwsIdentity(o =>
     {
-        o.Scopes.Add("https://www.googleapis.com/auth/devstorage.read_only");
+        o.Scopes.Add(uploadBucket is null ? "https://www.googleapis.com/auth/devstorage.read_only" : "https://www.googleapis.com/auth/devstorage.read_write");
         o.AllowNonStandardEndpoints = !real; // the emulator's loopback URLs; never set for real configurations
     });
-    services.AddHttpClient("gcs", c => c.BaseAddress = world?.Cloud.StorageEndpoint ?? new Uri("https://storage.googleapis.com/"))
-        .AddHttpMessageHandler<GoogleBearerTokenHandler>();
 
     await using ServiceProvider provider = services.BuildServiceProvider();
-    HttpClient storage = provider.GetRequiredService<IHttpClientFactory>().CreateClient("gcs");
 
-    // List (following pages), then download one object.
-    var names = new List<string>();
-    string? pageToken = null;
-    do
+    // Always set Credential: our ICredential (or GoogleCredentialBridge's GoogleCredential). BaseUri only for the emulator.
+    StorageClient storage = await new StorageClientBuilder
     {
-        string url = $"storage/v1/b/{Uri.EscapeDataString(bucket)}/o?maxResults=100{(pageToken is null ? string.Empty : "&pageToken=" + Uri.EscapeDataString(pageToken))}";
-        using JsonDocument page = JsonDocument.Parse(await storage.GetStringAsync(url));
-        foreach (JsonElement item in page.RootElement.TryGetProperty("items", out JsonElement items) ? items.EnumerateArray() : default)
+        Credential = provider.GetRequiredService<ICredential>(),
+        BaseUri = world?.Cloud.StorageBaseUri.AbsoluteUri,
+    }.BuildAsync();
+
+    // List one "directory" level: objects directly under the prefix, and the sub-prefixes (pages followed for us).
+    var names = new List<string>();
+    await foreach (Google.Apis.Storage.v1.Data.Objects page in storage.ListObjectsAsync(bucket, prefix, new ListObjectsOptions { Delimiter = "/" }).AsRawResponses())
+    {
+        foreach (string sub in page.Prefixes ?? [])
         {
-            string name = item.GetProperty("name").GetString()!;
-            names.Add(name);
-            Console.WriteLine($"gs://{bucket}/{name}  {item.GetProperty("size").GetString()} B  {item.GetProperty("updated").GetString()}");
+            Console.WriteLine($"gs://{bucket}/{sub}");
         }
 
-        pageToken = page.RootElement.TryGetProperty("nextPageToken", out JsonElement next) ? next.GetString() : null;
+        foreach (Google.Apis.Storage.v1.Data.Object item in page.Items ?? [])
+        {
+            names.Add(item.Name);
+            Console.WriteLine($"gs://{bucket}/{item.Name}  {item.Size} B  {item.UpdatedDateTimeOffset:u}");
+        }
     }
-    while (pageToken is not null);
 
-    string? objectName = positional.ElementAtOrDefault(1) ?? names.FirstOrDefault();
-    if (objectName is not null)
+    if (names.FirstOrDefault() is { } objectName)
     {
-        byte[] content = await storage.GetByteArrayAsync($"storage/v1/b/{Uri.EscapeDataString(bucket)}/o/{Uri.EscapeDataString(objectName)}?alt=media");
-        string file = Path.Combine(Path.GetTempPath(), Path.GetFileName(objectName));
-        await File.WriteAllBytesAsync(file, content);
-        Console.WriteLine($"downloaded gs://{bucket}/{objectName} ({content.Length} B) to {file}");
+        using var content = new MemoryStream();
+        await storage.DownloadObjectAsync(bucket, objectName, content); // CRC32C-checked by the client
+        Console.WriteLine($"downloaded gs://{bucket}/{objectName} ({content.Length} B): {Encoding.UTF8.GetString(content.ToArray()).Trim()}");
+    }
+
+    if (uploadBucket is not null)
+    {
+        // UploadObject always uses the resumable protocol: chunks of ChunkSize (10 MiB by default; the 256 KiB minimum
+        // here, so that this 520 kB report goes up in two), each acknowledged before the next.
+        byte[] report = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(1, 40_000).Select(i => $"row,{i:D8}\n")));
+        string name = $"reports/{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.csv";
+        Google.Apis.Storage.v1.Data.Object uploaded = await storage.UploadObjectAsync(uploadBucket, name, "text/csv", new MemoryStream(report),
+            new UploadObjectOptions { ChunkSize = UploadObjectOptions.MinimumChunkSize });
+        using var back = new MemoryStream();
+        await storage.DownloadObjectAsync(uploadBucket, name, back);
+        Console.WriteLine($"uploaded gs://{uploadBucket}/{name} ({uploaded.Size} B, crc32c {uploaded.Crc32c}); read back {(back.ToArray().AsSpan().SequenceEqual(report) ? "identical" : "DIFFERENT")}");
     }
 
     GoogleFederatedCredential credential = provider.GetRequiredService<GoogleFederatedCredential>();
@@ -74,6 +94,11 @@ try
 catch (CrossCloudAuthException e)
 {
     Console.Error.WriteLine($"{e.GetType().Name}: {e.Message}");
+    return 1;
+}
+catch (GoogleApiException e)
+{
+    Console.Error.WriteLine($"Cloud Storage answered {(int)e.HttpStatusCode}: {e.Error?.Message ?? e.Message}");
     return 1;
 }
 finally

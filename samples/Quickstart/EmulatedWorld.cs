@@ -83,6 +83,10 @@ public static class World
     /// <summary>F1's bucket.</summary>
     public const string AppBucket = "eks-app-data";
 
+    /// <summary>A bucket F1's service account may read and write (<c>roles/storage.objectAdmin</c>, plus
+    /// <c>roles/storage.legacyBucketReader</c> for bucket metadata): where the Cloud Storage sample uploads.</summary>
+    public const string UploadBucket = "eks-app-uploads";
+
     /// <summary>F5's bucket.</summary>
     public const string ReleaseBucket = "release-artifacts";
 
@@ -208,6 +212,9 @@ public sealed class EmulatedWorld : IAsyncDisposable
                 .AddObject("readme.txt", "hello from the emulator")
                 .AddObject("reports/2026-11.csv", "id,total\n1,42\n")
                 .GrantObjectViewer(gcsReader.Member);
+            b.AddBucket(World.UploadBucket)
+                .GrantObjectAdmin(gcsReader.Member)
+                .GrantRole("roles/storage.legacyBucketReader", gcsReader.Member);
             b.AddBucket(World.ReleaseBucket)
                 .AddObject("builds/1042/app.tar.gz.sha256", "3f1c…  app.tar.gz\n")
                 .AddObject("builds/1042/manifest.json", "{\"build\":1042}")

@@ -20,6 +20,17 @@ public sealed partial class CloudEmulator
     /// <summary>Gets the URL of the keys that sign the ID tokens <c>generateIdToken</c> returns (Google's <c>https://www.googleapis.com/oauth2/v3/certs</c>); their issuer is <c>https://accounts.google.com</c>.</summary>
     public Uri GoogleCertsUri => new(IamCredentialsEndpoint, "oauth2/v3/certs");
 
+    /// <summary>Gets the Cloud Storage JSON API base URI (<c>http://127.0.0.1:PORT/storage/v1/</c>;
+    /// <c>https://storage.googleapis.com/storage/v1/</c> in production), as <c>StorageClientBuilder.BaseUri</c> and
+    /// <c>BaseClientService.Initializer.BaseUri</c> take it. Google's clients derive the upload path
+    /// (<see cref="StorageUploadBaseUri"/>) from its host.</summary>
+    public Uri StorageBaseUri => new(StorageEndpoint, "storage/v1/");
+
+    /// <summary>Gets the Cloud Storage upload base URI (<c>http://127.0.0.1:PORT/upload/storage/v1/</c>;
+    /// <c>https://storage.googleapis.com/upload/storage/v1/</c> in production), for REST callers that upload
+    /// (<c>b/BUCKET/o?uploadType=media|multipart|resumable</c>).</summary>
+    public Uri StorageUploadBaseUri => new(StorageEndpoint, "upload/storage/v1/");
+
     /// <summary>Returns the <c>service_account_impersonation_url</c> of a service account at the emulated IAM Credentials.</summary>
     /// <param name="serviceAccountEmail">The service account email.</param>
     /// <returns><c>http://127.0.0.1:PORT/v1/projects/-/serviceAccounts/EMAIL:generateAccessToken</c>.</returns>
@@ -128,7 +139,7 @@ public sealed partial class CloudEmulator
         _googleTokens = new GoogleTokenStore(b.Clock);
         yield return new GoogleStsEndpoint(b.Pools, jwts, awsSts, () => AwsStsEndpoint.Authority, _googleTokens);
         yield return new IamCredentialsEndpoint(b.ServiceAccounts, _googleTokens, SigningKey.ForSlot(GoogleKeySlot));
-        yield return new StorageEndpoint(b.Buckets, _googleTokens, b.Clock.GetUtcNow());
+        yield return new StorageEndpoint(b.Buckets, _googleTokens, b.Clock);
         yield return new BigQueryEndpoint(b.Datasets, _googleTokens);
     }
 }

@@ -108,6 +108,12 @@ internal sealed class EmulatorHost : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
         CancellationToken cancellationToken = linked.Token;
 
+        // Kestrel's limit is the default; a service that takes larger bodies (Storage uploads) raises it for its own requests.
+        if (endpoint.MaxRequestBodyBytes != MaxRequestBodyBytes && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = endpoint.MaxRequestBodyBytes;
+        }
+
         EmulatorRequest request;
         try
         {
@@ -116,6 +122,8 @@ internal sealed class EmulatorHost : IAsyncDisposable
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            context.Response.ContentType = "text/plain";
+            await context.Response.WriteAsync($"The request body exceeds the emulated {endpoint.Service}'s limit of {endpoint.MaxRequestBodyBytes} bytes.", CancellationToken.None).ConfigureAwait(false);
             return;
         }
 
@@ -180,7 +188,9 @@ internal sealed class EmulatorHost : IAsyncDisposable
             }
         }
 
-        var record = new RecordedRequest(service, _clock.GetUtcNow(), request.Method, request.Path, request.RawQuery, request.Headers, request.BodyText, form);
+        // Storage uploads may be many MiB: the log keeps their size, not their bytes.
+        string body = request.Body.Length > MaxRequestBodyBytes ? $"[{request.Body.Length} bytes]" : request.BodyText;
+        var record = new RecordedRequest(service, _clock.GetUtcNow(), request.Method, request.Path, request.RawQuery, request.Headers, body, form);
         _log.Add(record);
         return record;
     }
@@ -306,7 +316,7 @@ internal sealed class EmulatorHost : IAsyncDisposable
         }
 
         record.StatusCode = (HttpStatusCode)context.Response.StatusCode;
-        record.ResponseBody = Encoding.UTF8.GetString(body);
+        record.ResponseBody = body.Length > MaxRequestBodyBytes ? $"[{body.Length} bytes]" : Encoding.UTF8.GetString(body);
         if (fault?.Kind == FaultKind.TruncatedBody)
         {
             context.Response.ContentLength = body.Length;
@@ -314,6 +324,11 @@ internal sealed class EmulatorHost : IAsyncDisposable
             await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
             context.Abort();
             return;
+        }
+
+        if (context.Response.StatusCode == StatusCodes.Status204NoContent)
+        {
+            return; // No Content-Length and no body on a 204 (Storage's delete).
         }
 
         context.Response.ContentLength = body.Length;

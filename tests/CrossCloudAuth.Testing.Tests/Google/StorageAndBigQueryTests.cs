@@ -40,7 +40,8 @@ public sealed class StorageAndBigQueryTests
         using JsonDocument p = JsonDocument.Parse(prefixed);
         using JsonDocument page = JsonDocument.Parse(paged);
         Assert.Single(p.RootElement.GetProperty("items").EnumerateArray());
-        Assert.Equal("1", page.RootElement.GetProperty("nextPageToken").GetString());
+        Assert.Single(page.RootElement.GetProperty("items").EnumerateArray());
+        Assert.False(string.IsNullOrEmpty(page.RootElement.GetProperty("nextPageToken").GetString()));
     }
 
     [Fact]
