@@ -41,14 +41,14 @@ internal sealed class GoogleFromAwsIdentityOptionsValidator(ISystemEnvironment? 
             failures.Add($"{identity}: ServiceAccountEmail '{email}' is not an email such as name@project.iam.gserviceaccount.com.");
         }
 
-        if (options.TokenLifetime is TimeSpan lifetime && (lifetime < TimeSpan.FromMinutes(5) || lifetime > TimeSpan.FromHours(12)))
+        if (GoogleSettingsRules.TokenLifetimeProblem(options.TokenLifetime, nameof(options.TokenLifetime)) is { } lifetimeProblem)
         {
-            failures.Add($"{identity}: TokenLifetime must be between 00:05:00 and 12:00:00; it is {lifetime}.");
+            failures.Add($"{identity}: {lifetimeProblem}");
         }
 
-        if (options.RequestTimeout <= TimeSpan.Zero)
+        if (GoogleSettingsRules.RequestTimeoutProblem(options.RequestTimeout) is { } timeoutProblem)
         {
-            failures.Add($"{identity}: RequestTimeout must be positive, such as 00:00:30; it is {options.RequestTimeout}.");
+            failures.Add($"{identity}: {timeoutProblem}");
         }
 
         if (options.TokenUrl is Uri tokenUrl && !options.AllowNonStandardEndpoints && tokenUrl.Scheme != Uri.UriSchemeHttps)

@@ -104,9 +104,9 @@ public sealed partial class GoogleFederatedCredential
             email = null;
         }
 
-        if (options.TokenLifetime is TimeSpan lifetime && (lifetime < GoogleDefaults.MinimumTokenLifetime || lifetime > GoogleDefaults.MaximumTokenLifetime))
+        if (GoogleSettingsRules.TokenLifetimeProblem(options.TokenLifetime, nameof(options.TokenLifetime)) is { } lifetimeProblem)
         {
-            throw new CredentialConfigurationException(hop, $"The token lifetime must be between 5 minutes and 12 hours; it is {lifetime}.");
+            throw new CredentialConfigurationException(hop, lifetimeProblem);
         }
 
         string[] delegates = options.Delegates.Where(d => !string.IsNullOrWhiteSpace(d)).Select(d => d.Trim()).ToArray();
@@ -126,9 +126,9 @@ public sealed partial class GoogleFederatedCredential
             throw new CredentialConfigurationException(hop, "workforce_pool_user_project is only valid for a workforce pool audience.");
         }
 
-        if (options.RequestTimeout <= TimeSpan.Zero)
+        if (GoogleSettingsRules.RequestTimeoutProblem(options.RequestTimeout) is { } timeoutProblem)
         {
-            throw new CredentialConfigurationException(hop, "RequestTimeout must be positive.");
+            throw new CredentialConfigurationException(hop, timeoutProblem);
         }
 
         HopRetryOptions retry = (options.Retry ?? new HopRetryOptions()).Validated(hop);

@@ -22,7 +22,7 @@ public sealed class MotoSubjectTokenTests(MotoFixture fixture)
         var moto = await fixture.GetAsync();
         var credentials = new AwsCredentials(moto.Layout.User.AccessKeyId, moto.Layout.User.SecretAccessKey, null, DateTimeOffset.MaxValue);
 
-        var token = AwsSubjectToken.Create(credentials, moto.Layout.Region, Audience, DateTimeOffset.UtcNow);
+        var token = await SignAsync(credentials, moto.Layout.Region);
         var (status, body) = await AwsSubjectReplay.SendAsync(moto, token);
 
         Assert.True(status == 200, $"moto refused the subject token: {status} {body}");
@@ -36,7 +36,7 @@ public sealed class MotoSubjectTokenTests(MotoFixture fixture)
         var moto = await fixture.GetAsync();
         var session = await AssumeTargetRoleAsync(moto, "subject-token");
 
-        var token = AwsSubjectToken.Create(session, moto.Layout.Region, Audience, DateTimeOffset.UtcNow);
+        var token = await SignAsync(session, moto.Layout.Region);
         var (status, body) = await AwsSubjectReplay.SendAsync(moto, token);
 
         Assert.True(status == 200, $"moto refused the subject token: {status} {body}");
@@ -49,7 +49,7 @@ public sealed class MotoSubjectTokenTests(MotoFixture fixture)
         ConformanceTools.Require(ConformanceTool.Moto);
         var moto = await fixture.GetAsync();
         var session = await AssumeTargetRoleAsync(moto, "corrupted");
-        var token = AwsSubjectToken.Create(session, moto.Layout.Region, Audience, DateTimeOffset.UtcNow);
+        var token = await SignAsync(session, moto.Layout.Region);
 
         var corrupted = AwsSubjectReplay.WithHeader(token, "Authorization", value => value[..^1] + (value[^1] == '0' ? '1' : '0'));
         var (status, body) = await AwsSubjectReplay.SendAsync(moto, corrupted);
@@ -64,7 +64,7 @@ public sealed class MotoSubjectTokenTests(MotoFixture fixture)
         ConformanceTools.Require(ConformanceTool.Moto);
         var moto = await fixture.GetAsync();
         var session = await AssumeTargetRoleAsync(moto, "other-provider");
-        var token = AwsSubjectToken.Create(session, moto.Layout.Region, Audience, DateTimeOffset.UtcNow);
+        var token = await SignAsync(session, moto.Layout.Region);
 
         // The library signs x-goog-cloud-target-resource: pointing the token at another provider breaks the signature.
         var retargeted = AwsSubjectReplay.WithHeader(token, "x-goog-cloud-target-resource", value => value.Replace("/providers/aws", "/providers/other", StringComparison.Ordinal));
@@ -112,5 +112,16 @@ public sealed class MotoSubjectTokenTests(MotoFixture fixture)
         var response = await sts.AssumeRoleAsync(new AssumeRoleRequest { RoleArn = moto.Layout.TargetRoleArn, RoleSessionName = sessionName });
         var c = response.Credentials;
         return new AwsCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken, new DateTimeOffset(c.Expiration!.Value.ToUniversalTime(), TimeSpan.Zero));
+    }
+
+    /// <summary>Signs a subject token the way an application does: an <see cref="AwsSubjectTokenSource"/> over the given credentials.</summary>
+    private static async Task<string> SignAsync(AwsCredentials credentials, string region) =>
+        await new AwsSubjectTokenSource(new FixedCredentials(credentials), new AwsSubjectTokenSourceOptions { Audience = Audience, Region = region }).GetSubjectTokenAsync();
+
+    private sealed class FixedCredentials(AwsCredentials credentials) : ICredentialProvider<AwsCredentials>
+    {
+        public string HopName => "fixed";
+
+        public ValueTask<AwsCredentials> GetAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(credentials);
     }
 }

@@ -56,7 +56,7 @@ public sealed class OptionsValidationTests
     [InlineData("audience-without-source", "Audience is set but not where subject tokens come from")]
     [InlineData("bad-audience", "is not a workload identity provider name")]
     [InlineData("relative-token", "must be an absolute path")]
-    [InlineData("lifetime", "TokenLifetime must be between 00:05:00 and 12:00:00")]
+    [InlineData("lifetime", "TokenLifetime must be between 5 minutes (300 s) and 12 hours (43200 s)")]
     [InlineData("both", "both CredentialsFile and Audience are set")]
     [InlineData("http-sts", "TokenUrl must be https")]
     [InlineData("cache", "Cache:")]

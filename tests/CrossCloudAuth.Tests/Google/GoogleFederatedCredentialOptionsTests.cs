@@ -20,7 +20,7 @@ public sealed class GoogleFederatedCredentialOptionsTests
         { "audience", o => o.Audience = " " },
         { "SubjectTokenSource is required", o => o.SubjectTokenSource = null },
         { "name different service accounts", o => { o.ServiceAccountImpersonationUrl = new Uri(FakeGoogleEndpoints.ImpersonationUrl); o.ServiceAccountEmail = "other@p.iam.gserviceaccount.com"; } },
-        { "between 5 minutes and 12 hours", o => { o.ServiceAccountEmail = FakeGoogleEndpoints.ServiceAccount; o.TokenLifetime = TimeSpan.FromHours(13); } },
+        { "between 5 minutes (300 s) and 12 hours (43200 s)", o => { o.ServiceAccountEmail = FakeGoogleEndpoints.ServiceAccount; o.TokenLifetime = TimeSpan.FromHours(13); } },
         { "Delegates need service account impersonation", o => o.Delegates.Add("d@p.iam.gserviceaccount.com") },
         { "At least one scope", o => o.Scopes = [] },
         { "workforce pool audience", o => o.WorkforcePoolUserProject = "123" },

@@ -47,9 +47,9 @@ public sealed partial class ExternalAccountConfiguration
         if (file.ServiceAccountImpersonation?.TokenLifetimeSeconds is int seconds)
         {
             lifetime = TimeSpan.FromSeconds(seconds);
-            if (lifetime < GoogleDefaults.MinimumTokenLifetime || lifetime > GoogleDefaults.MaximumTokenLifetime)
+            if (GoogleSettingsRules.TokenLifetimeProblem(lifetime, "The field service_account_impersonation.token_lifetime_seconds") is { } problem)
             {
-                throw new CredentialConfigurationException(hop, $"The field service_account_impersonation.token_lifetime_seconds must be between {GoogleDefaults.MinimumTokenLifetime.TotalSeconds:0} and {GoogleDefaults.MaximumTokenLifetime.TotalSeconds:0}; it is {seconds}. Lifetimes over 3600 also need the organization policy constraint iam.allowServiceAccountCredentialLifetimeExtension.");
+                throw new CredentialConfigurationException(hop, problem);
             }
         }
 

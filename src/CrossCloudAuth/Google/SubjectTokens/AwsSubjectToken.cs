@@ -21,7 +21,7 @@ namespace CrossCloudAuth.Google;
 /// <para>The result is a secret for as long as AWS accepts the signature (15 minutes): never log it.</para>
 /// <para>This type is a pure function of its inputs and is thread-safe.</para>
 /// </remarks>
-public static class AwsSubjectToken
+internal static class AwsSubjectToken
 {
     /// <summary>The RFC 8693 token type of the subject token.</summary>
     public const string TokenType = "urn:ietf:params:aws:token-type:aws4_request";

@@ -20,7 +20,7 @@ public sealed class AwsSubjectTokenSourceOptions
 
     /// <summary>Gets or sets the URL to sign, with an optional <c>{region}</c> placeholder (the credential configuration's
     /// <c>regional_cred_verification_url</c>). Default:
-    /// <see cref="AwsSubjectToken.DefaultRegionalCredentialVerificationUrl"/>.</summary>
+    /// <c>https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&amp;Version=2011-06-15</c>, the regional STS host of the signing region's partition.</summary>
     public string? RegionalCredentialVerificationUrl { get; set; }
 
     /// <summary>Gets or sets a value indicating whether <see cref="RegionalCredentialVerificationUrl"/> may name a
