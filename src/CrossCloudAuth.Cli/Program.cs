@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace CrossCloudAuth.Cli;
 
 /// <summary>The process entry point.</summary>
@@ -9,12 +11,17 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         using var cancellation = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+
+        // Ctrl+C (SIGINT) and SIGTERM stop the command cleanly (the emulator shuts down, temporary files go); a second
+        // signal kills the process.
+        void Stop(PosixSignalContext context)
         {
-            // The first Ctrl+C stops the command cleanly (the emulator shuts down, temporary files go); a second one kills.
-            e.Cancel = !cancellation.IsCancellationRequested;
+            context.Cancel = !cancellation.IsCancellationRequested;
             cancellation.Cancel();
-        };
+        }
+
+        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
         return await CrossCloudCli.RunAsync(args, CliHost.CreateForProcess(), cancellation.Token).ConfigureAwait(false);
     }

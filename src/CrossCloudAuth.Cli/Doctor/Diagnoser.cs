@@ -166,7 +166,11 @@ internal static class Diagnoser
         return new("unrecognized", $"{hop.Name} failed: {hop.Result}", "The service's message above names the problem; see docs/cli.md for the common pitfalls.");
     }
 
-    private static Diagnosis ClockSkew(DateTimeOffset now, DateTimeOffset? server) =>
+    /// <summary>The clock-skew diagnosis.</summary>
+    /// <param name="now">The local clock.</param>
+    /// <param name="server">The service's clock, when known.</param>
+    /// <returns>The diagnosis.</returns>
+    public static Diagnosis ClockSkew(DateTimeOffset now, DateTimeOffset? server) =>
         new("clock-skew",
             server is { } s
                 ? string.Create(CultureInfo.InvariantCulture, $"This machine's clock differs from the service's by {(now - s).TotalMinutes:+0;-0} minutes (local {JwtClaims.Format(now)}, service {JwtClaims.Format(s)}); signatures and tokens are refused beyond about 5 minutes.")

@@ -62,6 +62,12 @@ internal static class DoctorRenderer
             }
         }
 
+        foreach (Diagnosis note in report.Notes)
+        {
+            TreeNode node = tree.AddNode($"[yellow]! note ({Markup.Escape(note.Pitfall)}):[/] {Markup.Escape(note.Cause)}");
+            node.AddNode($"[yellow]fix:[/] {Markup.Escape(note.Fix)}");
+        }
+
         console.Write(tree);
         if (report.Healthy && report.Summary is { } summary)
         {
@@ -137,6 +143,17 @@ internal static class DoctorRenderer
                 json.WriteEndObject();
             }
 
+            json.WriteStartArray("notes");
+            foreach (Diagnosis note in report.Notes)
+            {
+                json.WriteStartObject();
+                json.WriteString("pitfall", note.Pitfall);
+                json.WriteString("cause", note.Cause);
+                json.WriteString("fix", note.Fix);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
             if (report.Summary is { } summary)
             {
                 json.WriteString("summary", summary);

@@ -67,6 +67,19 @@ internal sealed class DoctorWalk(CliHost host, DoctorRequest request)
 
     private DoctorReport Finish(long started)
     {
+        DateTimeOffset now = host.TimeProvider.GetUtcNow();
+        if (_report.Hops.FirstOrDefault(h => h.ServerDate is { } d && (now - d).Duration() > Diagnoser.SkewLimit) is { ServerDate: { } server } && _report.Diagnosis?.Pitfall != "clock-skew")
+        {
+            _report.Notes.Add(Diagnoser.ClockSkew(now, server));
+        }
+
+        if (request.Duration > TimeSpan.FromHours(1) && (request.RoleArns.Count > 0 || request.Profile is not null))
+        {
+            _report.Notes.Add(new("aws-chained-duration",
+                $"{request.Duration.Value.TotalSeconds:0} seconds were asked of a role reached from another role's session (role chaining), which AWS caps at one hour. The library asked for 3600 seconds instead; the AWS CLI and SDKs fail with 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.'",
+                "Ask for 3600 seconds or less (duration_seconds = 3600 in the profile, DurationSeconds ≤ 3600) and let the credentials refresh."));
+        }
+
         _report.Elapsed = host.TimeProvider.GetElapsedTime(started);
         return _report;
     }
@@ -109,6 +122,19 @@ internal sealed class DoctorWalk(CliHost host, DoctorRequest request)
             return false;
         }
 
+        GoogleFederatedCredential credential;
+        try
+        {
+            credential = Plumbing.GoogleCredential(host, http, configuration);
+        }
+        catch (CrossCloudAuthException e)
+        {
+            _context.ProviderAudience = configuration.Audience;
+            Stop(Synthetic("google:credential-configuration", configuration.Source, e, started));
+            return false;
+        }
+
+        using GoogleFederatedCredential owned = credential;
         _context.ProviderAudience = configuration.Audience;
         _context.SubjectTokenType = configuration.CredentialSource.Kind == CredentialSourceKind.Aws ? "aws" : "oidc";
         _report.Hops.Add(new Hop
@@ -132,7 +158,6 @@ internal sealed class DoctorWalk(CliHost host, DoctorRequest request)
 
         try
         {
-            using GoogleFederatedCredential credential = Plumbing.GoogleCredential(host, http, configuration);
             AuthToken token = await credential.GetAsync(cancellationToken).ConfigureAwait(false);
             await ReplayAwsSubjectAsync(http, recorder, cancellationToken).ConfigureAwait(false);
             _report.Summary = $"Google: {(configuration.ServiceAccountEmail is { } sa ? "service account " + sa : recorder.FederatedPrincipal)}, access token valid until {JwtClaims.Format(token.ExpiresOn)} ({Minutes(token.ExpiresOn)})";

@@ -52,6 +52,10 @@ internal sealed class DoctorReport
     /// <summary>Gets the hops walked, in order.</summary>
     public List<Hop> Hops { get; } = [];
 
+    /// <summary>Gets warnings about pitfalls the walk met but the library worked around (the AWS CLI or another SDK
+    /// would not), such as a chained role asked for more than an hour, or a clock that drifts.</summary>
+    public List<Diagnosis> Notes { get; } = [];
+
     /// <summary>Gets or sets the hop where the walk stopped, or <see langword="null"/> when every hop succeeded.</summary>
     public string? StoppedAt { get; set; }
 

@@ -130,7 +130,8 @@ internal sealed class LocalCloud : IAsyncDisposable
             b.ConfigureInstanceMetadata(m => m.UseRole(AppAccount, "node-role").UseRegion("us-east-1"));
 
             WorkloadIdentityPoolBuilder pool = b.AddWorkloadIdentityPool("123456789012", "aws-pool");
-            oidc = pool.AddOidcProvider("eks-oidc", eks)
+            OidcIssuer trusted = options.OidcProviderTrustsOtherIssuer ? b.AddOidcIssuer("other-cluster") : eks;
+            oidc = pool.AddOidcProvider("eks-oidc", trusted)
                 .AllowAudiences(options.OidcAllowedAudience)
                 .MapAttribute("attribute.namespace", "assertion['kubernetes.io']['namespace']");
             if (options.OidcCondition is { } condition)

@@ -9,6 +9,9 @@ internal sealed class LocalCloudOptions
     /// <summary>Gets or sets the Google OIDC provider's attribute condition.</summary>
     public string? OidcCondition { get; set; } = "attribute.namespace == 'default'";
 
+    /// <summary>Gets or sets a value indicating whether the Google OIDC provider trusts another cluster's issuer than the pod's.</summary>
+    public bool OidcProviderTrustsOtherIssuer { get; set; }
+
     /// <summary>Gets or sets a value indicating whether the service account grants <c>roles/iam.workloadIdentityUser</c> to the pod's principal.</summary>
     public bool BindPodPrincipal { get; set; } = true;
 

@@ -84,7 +84,7 @@ public sealed class ExecCredential
 
         return request.ApiVersion is ApiVersionV1 or ApiVersionV1Beta1
             ? request.ApiVersion
-            : throw new CredentialConfigurationException(Hop, $"kubectl asked for the ExecCredential API version '{Shorten(request.ApiVersion)}', but this plugin answers only {ApiVersionV1} and {ApiVersionV1Beta1}. Set the kubeconfig's exec apiVersion to one of them.");
+            : throw new CredentialConfigurationException(Hop, $"kubectl asked for the ExecCredential API version '{Shorten(request.ApiVersion)}' ({ExecInfoVariable}), but this plugin answers only {ApiVersionV1} and {ApiVersionV1Beta1}. Set the kubeconfig's exec apiVersion to one of them.");
     }
 
     /// <summary>Creates the answer to the request in the environment's <c>KUBERNETES_EXEC_INFO</c>.</summary>
