@@ -1,6 +1,7 @@
-using System.Runtime.CompilerServices;
 using System.CommandLine;
+#if !CROSSCLOUD_NO_EMULATOR
 using CrossCloudAuth.Cli.Emulator;
+#endif
 
 namespace CrossCloudAuth.Cli.Commands;
 
@@ -19,49 +20,15 @@ internal static class EmulatorCommand
             directory,
             instance,
         };
+#if CROSSCLOUD_NO_EMULATOR
         command.SetAction(async (parse, cancellationToken) =>
         {
-            string? dir = parse.GetValue(directory);
-            LocalCloud cloud = await LocalCloud.StartAsync(dir is null ? null : Path.GetFullPath(dir), cancellationToken: cancellationToken).ConfigureAwait(false);
-            await using ConfiguredAsyncDisposable stop = cloud.ConfigureAwait(false);
-            IReadOnlyDictionary<string, string> variables = parse.GetValue(instance) ? cloud.InstanceVariables : cloud.PodVariables;
-            TextWriter o = host.Output;
-            await o.WriteLineAsync("# The local cloud is running. In another shell, paste these lines (sh/bash/zsh):").ConfigureAwait(false);
-            foreach ((string name, string value) in variables.OrderBy(v => v.Key, StringComparer.Ordinal))
-            {
-                await o.WriteLineAsync($"export {name}={Quote(value)}").ConfigureAwait(false);
-            }
-
-            await o.WriteLineAsync($"""
-                # Then, for example:
-                #   crosscloud doctor
-                #   crosscloud token
-                #   crosscloud eks-token --cluster {LocalCloud.Cluster} --profile target
-                # Endpoints: AWS STS {cloud.Cloud.AwsStsEndpoint}  instance metadata {cloud.Cloud.InstanceMetadataEndpoint}
-                #            Google STS {cloud.Cloud.GoogleStsTokenUri}  IAM Credentials {cloud.Cloud.IamCredentialsEndpoint}
-                #            Cloud Storage {cloud.Cloud.StorageEndpoint} (bucket {LocalCloud.Bucket})
-                # Identities: pod {LocalCloud.PodSubject} -> {LocalCloud.AppRoleArn} -> {LocalCloud.TargetRoleArn}; service account {LocalCloud.ServiceAccount}
-                # Press Ctrl+C to stop.
-                """).ConfigureAwait(false);
-            await o.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-
-            try
-            {
-                await Task.Delay(Timeout.InfiniteTimeSpan, host.TimeProvider, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // Ctrl+C: a clean stop is this command's success.
-            }
-
-            await host.Error.WriteLineAsync("crosscloud: the local cloud stopped.").ConfigureAwait(false);
-            return ExitCodes.Success;
+            await host.Error.WriteLineAsync("crosscloud: this Native AOT build leaves the emulator out to start fast; run it from the .NET tool (dotnet tool install --global CrossCloudAuth.Cli) or with dotnet run --project src/CrossCloudAuth.Cli -- emulator.").ConfigureAwait(false);
+            return ExitCodes.Usage;
         });
+#else
+        command.SetAction((parse, cancellationToken) => EmulatorSession.RunAsync(host, parse.GetValue(directory), parse.GetValue(instance), cancellationToken));
+#endif
         return command;
     }
-
-    private static string Quote(string value) =>
-        value.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-' or ':' or '=')
-            ? value
-            : "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

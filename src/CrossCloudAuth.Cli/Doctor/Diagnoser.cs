@@ -87,7 +87,7 @@ internal static class Diagnoser
             string email = hop.Name[(hop.Name.IndexOf('(', StringComparison.Ordinal) + 1)..^1];
             string member = context.FederatedPrincipal ?? "principal://iam.googleapis.com/projects/PROJECT_NUMBER/locations/global/workloadIdentityPools/POOL/subject/SUBJECT";
             return new("google-missing-binding",
-                $"The federated identity {member} does not hold roles/iam.workloadIdentityUser on {email} (or the binding names another principal or principalSet).",
+                $"The federated identity {member} does not hold roles/iam.workloadIdentityUser on {email} (or the binding names another principal or principalSet, or the service account does not exist in that project).",
                 $"Grant it:{Environment.NewLine}  gcloud iam service-accounts add-iam-policy-binding {email} --role=roles/iam.workloadIdentityUser --member=\"{member}\"");
         }
 

@@ -34,7 +34,7 @@ internal sealed class DoctorWalk(CliHost host, DoctorRequest request)
         try
         {
             Discover();
-            string? googleFile = host.Environment.GetEnvironmentVariable(ExternalAccountConfiguration.CredentialsFileVariable);
+            string? googleFile = host.Environment.GetEnvironmentVariable(ExternalAccountConfiguration.CredentialsFileVariable) is { Length: > 0 } file ? file : null;
             bool aws = request.Profile is not null || request.RoleArns.Count > 0 || request.Cluster is not null
                 || host.Environment.GetEnvironmentVariable("AWS_ROLE_ARN") is { Length: > 0 };
             if (googleFile is null && !aws)
@@ -86,7 +86,7 @@ internal sealed class DoctorWalk(CliHost host, DoctorRequest request)
 
     private void Discover()
     {
-        void Found(string label, string? value) => _report.Discovered.Add(new(label, value ?? "(unset)"));
+        void Found(string label, string? value) => _report.Discovered.Add(new(label, string.IsNullOrEmpty(value) ? "(unset)" : value));
         Found(ExternalAccountConfiguration.CredentialsFileVariable, host.Environment.GetEnvironmentVariable(ExternalAccountConfiguration.CredentialsFileVariable));
         Found("AWS_ROLE_ARN", host.Environment.GetEnvironmentVariable("AWS_ROLE_ARN"));
         Found("AWS_WEB_IDENTITY_TOKEN_FILE", host.Environment.GetEnvironmentVariable("AWS_WEB_IDENTITY_TOKEN_FILE"));

@@ -81,6 +81,7 @@ internal sealed class LocalCloud : IAsyncDisposable
         ["AWS_ROLE_ARN"] = AppRoleArn,
         ["AWS_WEB_IDENTITY_TOKEN_FILE"] = TokenFile,
         ["AWS_REGION"] = "us-east-1",
+        ["AWS_DEFAULT_REGION"] = "us-east-1",
         ["AWS_CONFIG_FILE"] = AwsConfigFile,
         ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(Directory, "aws-credentials"),
         ["AWS_ENDPOINT_URL_STS"] = Cloud.AwsStsEndpoint.AbsoluteUri,

@@ -80,7 +80,7 @@ internal sealed class StorageEndpoint(IReadOnlyDictionary<string, BucketBuilder>
         var items = new JsonArray();
         foreach (BucketBuilder.StoredObject stored in matching.Skip(start).Take(max))
         {
-            items.Add(Metadata(request, bucket, stored));
+            items.Add((JsonNode)Metadata(request, bucket, stored));
         }
 
         var body = new JsonObject { ["kind"] = "storage#objects" };
