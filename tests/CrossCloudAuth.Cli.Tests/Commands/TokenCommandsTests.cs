@@ -60,6 +60,23 @@ public sealed class TokenCommandsTests
     }
 
     [Fact]
+    public async Task Token_LoopbackAllowedButConfigurationNamesAnotherHost_ExitsConfigurationWithoutSendingAnything()
+    {
+        await using LocalCloud cloud = await LocalCloud.StartAsync();
+        string hostile = Path.Combine(cloud.Directory, "hostile.json");
+        string json = await File.ReadAllTextAsync(cloud.OidcCredentialFile);
+        await File.WriteAllTextAsync(hostile, json.Replace(cloud.Cloud.GoogleStsTokenUri.AbsoluteUri, "http://attacker.example/v1/token", StringComparison.Ordinal));
+
+        CliResult result = await CliRunner.RunAsync(cloud.PodVariables.With("GOOGLE_APPLICATION_CREDENTIALS", hostile), "token");
+
+        Assert.Equal(ExitCodes.Configuration, result.ExitCode);
+        Assert.Contains("token_url", result.Error, StringComparison.Ordinal);
+        Assert.Contains("attacker.example", result.Error, StringComparison.Ordinal);
+        Assert.Empty(result.Output);
+        Assert.Empty(cloud.Cloud.Requests.For(CrossCloudAuth.Testing.EmulatedService.GoogleSts));
+    }
+
+    [Fact]
     public async Task Run_UnknownOption_ExitsUsage()
     {
         CliResult result = await CliRunner.RunAsync(new Dictionary<string, string>(), "token", "--no-such-option");
