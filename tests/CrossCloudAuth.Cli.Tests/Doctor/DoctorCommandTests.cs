@@ -144,6 +144,29 @@ public sealed class DoctorCommandTests
     }
 
     [Fact]
+    public async Task Doctor_RoleTrustsAnotherAudience_StopsAtAssumeRoleWithWebIdentityNamingTheTokensAudience()
+    {
+        await using LocalCloud cloud = await LocalCloud.StartAsync(configure: o => o.AppRoleAudience = "sts.example.com");
+
+        JsonElement diagnosis = await StopsAtAsync(cloud.PodVariables.With(Google, null), $"aws-sts:AssumeRoleWithWebIdentity({LocalCloud.AppRoleArn})", "aws-oidc-audience");
+
+        Assert.Contains($"add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn arn:aws:iam::{LocalCloud.AppAccount}:oidc-provider/{cloud.Cloud.GetOidcIssuer("eks").HostPath} --client-id sts.amazonaws.com", diagnosis.GetProperty("fix").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_ProjectedTokenFileExpired_StopsAtTheFileBeforeAnyExchange()
+    {
+        await using LocalCloud cloud = await LocalCloud.StartAsync();
+        string expired = cloud.Cloud.GetOidcIssuer("eks").MintServiceAccountToken("default", "app", lifetime: TimeSpan.FromHours(1), issuedAt: TimeProvider.System.GetUtcNow().AddHours(-2));
+        await File.WriteAllTextAsync(cloud.TokenFile, expired);
+
+        JsonElement diagnosis = await StopsAtAsync(cloud.PodVariables, "subject-token:file", "subject-token-expired");
+
+        Assert.Contains("projected path", diagnosis.GetProperty("fix").GetString(), StringComparison.Ordinal);
+        Assert.Empty(cloud.Cloud.Requests.For(EmulatedService.GoogleSts));
+    }
+
+    [Fact]
     public async Task Doctor_OidcProviderJwksUnreachable_StopsAtAssumeRoleWithWebIdentityWithThumbprintFix()
     {
         await using LocalCloud cloud = await LocalCloud.StartAsync();
