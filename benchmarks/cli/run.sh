@@ -69,7 +69,7 @@ def ver(cmd):
     except Exception: return "?"
 print("# crosscloud vs the cloud CLIs: whole process, side by side\n")
 print(f"Median of {sys.argv[2]} runs each after a warm-up, at the local emulator, on {platform.machine()} "
-      f"({open('/proc/cpuinfo').read().count('processor')} cores, shared); `/usr/bin/time` wall time (10 ms resolution) and peak RSS.")
+      f"({open('/proc/cpuinfo').read().count('processor')} cores, shared; load average {open('/proc/loadavg').read().split()[0]} at the end); `/usr/bin/time` wall time (10 ms resolution) and peak RSS.")
 print(f"Peers: {ver(['aws','--version']) or '?'}; {ver(['gcloud','--version'])}.\n")
 print("| command | median wall | median peak RSS | crosscloud is |")
 print("|---|---:|---:|---:|")
