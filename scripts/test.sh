@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The project's one test command: builds everything with warnings as errors and runs every test project.
 # Usage: scripts/test.sh [extra dotnet test arguments]
+# Every test project in CrossCloudAuth.sln runs: CrossCloudAuth.Tests, CrossCloudAuth.Testing.Tests,
+# CrossCloudAuth.EndToEndTests, CrossCloudAuth.Conformance and CrossCloudAuth.Cli.Tests (the crosscloud tool, in-process
+# against the emulator; `scripts/test.sh --filter "FullyQualifiedName~CrossCloudAuth.Cli.Tests"` runs only them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

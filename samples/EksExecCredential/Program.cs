@@ -1,21 +1,19 @@
-// Prints a client.authentication.k8s.io/v1beta1 ExecCredential with a k8s-aws-v1. token for an EKS cluster, for the
+// Prints a Kubernetes ExecCredential (client.authentication.k8s.io/v1 or v1beta1, as kubectl asks in KUBERNETES_EXEC_INFO) with a k8s-aws-v1. token for an EKS cluster, for the
 // exec section of a kubeconfig (what `aws eks get-token` prints). Only the JSON goes to stdout.
 //
 //   dotnet run --project samples/EksExecCredential                                     the emulator's target cluster, via seed 001's target-env profile
 //   dotnet run --project samples/EksExecCredential -- --real --cluster NAME [--profile target-env] [--region us-east-1]
 //
+// The installed `crosscloud eks-token` does the same as a Native AOT tool (docs/cli.md); this sample shows the code.
 // kubeconfig:
 //   users:
 //   - name: target-cluster
 //     user:
 //       exec:
-//         apiVersion: client.authentication.k8s.io/v1beta1
+//         apiVersion: client.authentication.k8s.io/v1
 //         command: dotnet
 //         args: [run, --project, /path/to/samples/EksExecCredential, --, --real, --cluster, target-cluster, --profile, target-env]
 //         interactiveMode: Never
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using CrossCloudAuth;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Caching;
@@ -51,18 +49,8 @@ try
     });
 
     AuthToken token = await provider.GetAsync();
-    var execCredential = new JsonObject
-    {
-        ["kind"] = "ExecCredential",
-        ["apiVersion"] = "client.authentication.k8s.io/v1beta1",
-        ["spec"] = new JsonObject(),
-        ["status"] = new JsonObject
-        {
-            ["expirationTimestamp"] = token.ExpiresOn.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            ["token"] = token.Token,
-        },
-    };
-    Console.WriteLine(execCredential.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    // The version kubectl asked for in KUBERNETES_EXEC_INFO (v1 or v1beta1), RFC 3339 expiry; the token only on stdout.
+    Console.WriteLine(ExecCredential.ForRequest(token, context).ToJson());
     return 0;
 }
 catch (CrossCloudAuthException e)

@@ -139,7 +139,7 @@ internal sealed partial class BigQueryEndpoint(IReadOnlyList<BigQueryDatasetBuil
         var fields = new JsonArray();
         foreach (int i in indexes)
         {
-            fields.Add(new JsonObject { ["name"] = table.Columns[i], ["type"] = table.Types[i], ["mode"] = "NULLABLE" });
+            fields.Add((JsonNode)new JsonObject { ["name"] = table.Columns[i], ["type"] = table.Types[i], ["mode"] = "NULLABLE" });
         }
 
         var jsonRows = new JsonArray();
@@ -148,10 +148,10 @@ internal sealed partial class BigQueryEndpoint(IReadOnlyList<BigQueryDatasetBuil
             var cells = new JsonArray();
             foreach (int i in indexes)
             {
-                cells.Add(new JsonObject { ["v"] = row[i] is null ? null : Format(row[i]) });
+                cells.Add((JsonNode)new JsonObject { ["v"] = row[i] is null ? null : Format(row[i]) });
             }
 
-            jsonRows.Add(new JsonObject { ["f"] = cells });
+            jsonRows.Add((JsonNode)new JsonObject { ["f"] = cells });
         }
 
         string jobId = "job_" + Guid.NewGuid().ToString("N")[..20];

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Whole-process cost of a short-lived credential process, side by side in one run, at the local emulator:
+#   crosscloud eks-token (Native AOT)  vs  aws eks get-token
+#   crosscloud token     (Native AOT)  vs  gcloud auth print-access-token
+# Each command runs N times (default 15) after one warm-up; the report gives the median wall time and the median
+# peak resident memory (GNU time's %M) of each, and the ratios. Both sides do the same hops against the same
+# emulator: web identity -> AssumeRole -> presign for EKS; STS token exchange -> impersonation for Google.
+# Usage: benchmarks/cli/run.sh [runs]     (writes benchmarks/cli/results.md)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+runs=${1:-15}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+work=$(mktemp -d)
+emulator_pid=""
+cleanup() {
+  if [ -n "$emulator_pid" ]; then kill -TERM "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "publishing crosscloud (Native AOT, linux-x64) and building the .NET tool (which carries the emulator)..." >&2
+dotnet publish src/CrossCloudAuth.Cli -c Release -r linux-x64 -o "$work/aot" >"$work/publish.log" 2>&1 || { cat "$work/publish.log" >&2; exit 1; }
+dotnet build src/CrossCloudAuth.Cli -c Release -o "$work/tool" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+tool="$work/aot/crosscloud"
+
+# The local cloud, and the variables it prints.
+"$work/tool/crosscloud" emulator --dir "$work/cloud" >"$work/exports" 2>"$work/emulator.err" &
+emulator_pid=$!
+for _ in $(seq 1 100); do grep -q "Press Ctrl+C" "$work/exports" 2>/dev/null && break; sleep 0.1; done
+eval "$(grep '^export ' "$work/exports")"
+
+# gcloud: an offline configuration folder, logged in with the same credential configuration file.
+export CLOUDSDK_CONFIG="$work/gcloud" CLOUDSDK_CORE_DISABLE_PROMPTS=1 CLOUDSDK_CORE_CHECK_GCE_METADATA=false \
+  CLOUDSDK_CORE_DISABLE_USAGE_REPORTING=true CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK=true CLOUDSDK_SURVEY_DISABLE_PROMPTS=true \
+  NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
+gcloud auth login --cred-file="$GOOGLE_APPLICATION_CREDENTIALS" >/dev/null 2>&1
+# The AWS CLI caches assumed-role credentials under ~/.aws/cli/cache; a fresh HOME per run keeps it honest (it
+# would otherwise skip both STS calls, which no credential plugin started by kubectl for a new pod can count on).
+export AWS_SHARED_CREDENTIALS_FILE="$work/no-credentials"
+
+measure() { # name, then the command; prints "name wall_ms peak_kb" per run
+  local name=$1; shift
+  "$@" >/dev/null 2>&1 || { echo "FAILED: $name: $*" >&2; "$@" >&2 || true; exit 1; }   # warm-up and check
+  for _ in $(seq 1 "$runs"); do
+    HOME="$work/home-$RANDOM" /usr/bin/time -f "$name %e %M" -o "$work/t" "$@" >/dev/null 2>&1
+    cat "$work/t"
+  done
+}
+
+{
+  measure crosscloud-eks-token "$tool" eks-token --cluster target-cluster --profile target
+  measure aws-eks-get-token aws eks get-token --cluster-name target-cluster --profile target
+  measure crosscloud-token "$tool" token
+  measure gcloud-print-access-token gcloud auth print-access-token
+} >"$work/samples"
+
+python3 - "$work/samples" "$runs" <<'PY' | tee benchmarks/cli/results.md
+import statistics, sys, platform, subprocess
+rows = {}
+for line in open(sys.argv[1]):
+    name, wall, kb = line.split()
+    rows.setdefault(name, ([], []))
+    rows[name][0].append(float(wall) * 1000)
+    rows[name][1].append(int(kb) / 1024)
+med = {k: (statistics.median(w), statistics.median(m)) for k, (w, m) in rows.items()}
+def ver(cmd):
+    try: return subprocess.run(cmd, capture_output=True, text=True).stdout.strip().splitlines()[0]
+    except Exception: return "?"
+print("# crosscloud vs the cloud CLIs: whole process, side by side\n")
+print(f"Median of {sys.argv[2]} runs each after a warm-up, at the local emulator, on {platform.machine()} "
+      f"({open('/proc/cpuinfo').read().count('processor')} cores, shared; load average {open('/proc/loadavg').read().split()[0]} at the end); `/usr/bin/time` wall time (10 ms resolution) and peak RSS.")
+print(f"Peers: {ver(['aws','--version']) or '?'}; {ver(['gcloud','--version'])}.\n")
+print("| command | median wall | median peak RSS | crosscloud is |")
+print("|---|---:|---:|---:|")
+label = {"crosscloud-eks-token": "crosscloud eks-token", "aws-eks-get-token": "aws eks get-token",
+         "crosscloud-token": "crosscloud token", "gcloud-print-access-token": "gcloud auth print-access-token"}
+for ours, peer in (("crosscloud-eks-token", "aws-eks-get-token"), ("crosscloud-token", "gcloud-print-access-token")):
+    ow, om = med[ours]; pw, pm = med[peer]
+    print(f"| `{label[ours]}` (Native AOT) | {ow:.0f} ms | {om:.0f} MiB | |")
+    ratio = pw / ow if ow > 0 else float('inf')
+    print(f"| `{label[peer]}` | {pw:.0f} ms | {pm:.0f} MiB | {ratio:.1f}× faster, {pm/om:.1f}× less memory |")
+PY
