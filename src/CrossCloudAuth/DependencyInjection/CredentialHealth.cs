@@ -73,8 +73,12 @@ public sealed class CredentialHealth : IHealthCheck
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         HealthStatus failureStatus = context?.Registration?.FailureStatus ?? HealthStatus.Unhealthy;
-        IReadOnlyList<CredentialCacheStatus> statuses = GetStatuses();
-        DateTimeOffset now = _timeProvider.GetUtcNow();
+        return Task.FromResult(Evaluate(GetStatuses(), _timeProvider.GetUtcNow(), failureStatus));
+    }
+
+    /// <summary>The result for a set of hop statuses: one <see cref="HopCondition"/> per hop, the worst decides.</summary>
+    internal static HealthCheckResult Evaluate(IReadOnlyList<CredentialCacheStatus> statuses, DateTimeOffset now, HealthStatus failureStatus)
+    {
         Dictionary<string, object> data = new(StringComparer.Ordinal);
         List<string> unusable = [];
         List<string> failing = [];
@@ -87,8 +91,7 @@ public sealed class CredentialHealth : IHealthCheck
                 key = $"{status.HopName} #{n}";
             }
 
-            HopCondition condition = Classify(status);
-            string text = Describe(condition, status, now);
+            (HopCondition condition, string text) = Assess(status, now);
             data[key] = text;
             (condition switch
             {
@@ -101,15 +104,21 @@ public sealed class CredentialHealth : IHealthCheck
 
         string summary = $"{statuses.Count} credential hop(s): {statuses.Count - unusable.Count - failing.Count - pending.Count} healthy, "
             + $"{pending.Count} not requested yet, {failing.Count} failing, {unusable.Count} without a usable credential.";
-        HealthCheckResult result = unusable.Count > 0 ? new HealthCheckResult(failureStatus, Join(summary, unusable, failing, pending), data: data)
+        return unusable.Count > 0 ? new HealthCheckResult(failureStatus, Join(summary, unusable, failing, pending), data: data)
             : failing.Count > 0 || pending.Count > 0 ? HealthCheckResult.Degraded(Join(summary, failing, pending), data: data)
             : statuses.Count == 0 ? HealthCheckResult.Degraded("No credential is registered: call AddGoogleFromAwsIdentity, AddAwsCredentials or AddEksToken.", data: data)
             : HealthCheckResult.Healthy(summary, data);
-        return Task.FromResult(result);
+    }
+
+    /// <summary>A hop's condition and the text that describes it, derived together.</summary>
+    internal static (HopCondition Condition, string Text) Assess(CredentialCacheStatus status, DateTimeOffset now)
+    {
+        HopCondition condition = Classify(status);
+        return (condition, Describe(condition, status, now));
     }
 
     /// <summary>One condition per hop, from which both the status and the text follow, so they cannot disagree.</summary>
-    private enum HopCondition
+    internal enum HopCondition
     {
         Healthy,
         NotRequested,
