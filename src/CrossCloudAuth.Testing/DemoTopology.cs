@@ -26,8 +26,8 @@ namespace CrossCloudAuth.Testing;
 /// (<see cref="CiRoleArn"/>) → AssumeRole (<see cref="TargetRoleArn"/>); EKS tokens for <see cref="TargetCluster"/>.</description></item>
 /// <item><term>F4 <see cref="InjectedPod"/></term><description><c>AWS_ROLE_ARN</c> + <c>AWS_WEB_IDENTITY_TOKEN_FILE</c> →
 /// AssumeRoleWithWebIdentity (<see cref="PodRoleArn"/>).</description></item>
-/// <item><term>F5 <see cref="TargetAccountPod"/></term><description>F3's role chain (<c>AWS_PROFILE</c>) signs the
-/// <c>aws4_request</c> subject of an <c>aws1</c> file (AWS provider <c>target-aws</c>) → impersonation of
+/// <item><term>F5 <see cref="TargetAccountPod"/></term><description>F3's role chain (<c>AWS_PROFILE</c>, through
+/// <c>UseDefaultAwsCredentialChain</c>) signs the <c>aws4_request</c> subject of an <c>aws1</c> file (AWS provider <c>target-aws</c>) → impersonation of
 /// <see cref="Deployer"/>, who reads <see cref="ReleaseBucket"/>.</description></item>
 /// </list>
 /// <para>Every workload has <c>AWS_ENDPOINT_URL_STS</c> (and the EC2 instance <c>AWS_EC2_METADATA_SERVICE_ENDPOINT</c>)
@@ -136,7 +136,9 @@ public sealed class DemoTopology : IAsyncDisposable
 
     /// <summary>Gets the same pod configured for F5: <c>AWS_PROFILE</c> = <see cref="TargetProfile"/> and
     /// <c>GOOGLE_APPLICATION_CREDENTIALS</c> naming the target account provider's <c>aws1</c> file, so the role chain
-    /// signs the subject and Google sees <see cref="TargetRoleArn"/>'s session.</summary>
+    /// signs the subject and Google sees <see cref="TargetRoleArn"/>'s session. An <c>aws1</c> file alone keeps Google's
+    /// behaviour (environment keys, then instance metadata): set <c>UseDefaultAwsCredentialChain</c> on the credential
+    /// (<c>ConfigureCredential</c>) so that <c>AWS_PROFILE</c> is followed.</summary>
     public FakeSystemEnvironment TargetAccountPod { get; } = new();
 
     /// <summary>Gets the EC2 instance (F2): <c>GOOGLE_APPLICATION_CREDENTIALS</c> (<c>aws1</c>, provider <c>ec2-aws</c>);
