@@ -11,12 +11,14 @@ namespace CrossCloudAuth.DependencyInjection;
 /// The health of every credential hop registered with <c>AddGoogleFromAwsIdentity</c>, <c>AddAwsCredentials</c> and
 /// <c>AddEksToken</c>:
 /// whether a usable credential is cached, when it expires, and the last refresh error. Registered by those methods;
-/// wire it into ASP.NET Core health checks with <c>services.AddHealthChecks().AddCheck&lt;CredentialHealth&gt;("credentials")</c>.
+/// wire it into ASP.NET Core health checks with <c>services.AddHealthChecks().AddCrossCloudAuth()</c>.
 /// </summary>
 /// <remarks>
-/// <para>The check never calls upstream: it reads the caches' state. A hop that has not been asked for a credential yet
-/// is healthy; a hop serving a cached credential while its refreshes fail is degraded; a hop without a usable
-/// credential after a failure is unhealthy (the registration's failure status).</para>
+/// <para>The check never calls upstream: it reads the caches' state. Each hop is in exactly one condition, and the
+/// result follows from the worst: healthy (a usable credential, last refresh succeeded); degraded when a hop has not
+/// obtained a credential yet (not requested since start) or serves its cached credential while refreshes fail;
+/// the registration's failure status (unhealthy by default) when a hop's credential expired or it failed with nothing
+/// cached.</para>
 /// <para>Descriptions and data contain hop names, instants and this library's error messages, never a token or key;
 /// errors from other sources are reported by type only. This type is thread-safe.</para>
 /// </remarks>
@@ -62,15 +64,25 @@ public sealed class CredentialHealth : IHealthCheck
     /// <summary>Checks every registered hop.</summary>
     /// <param name="context">The health check registration; its failure status is used for unusable hops.</param>
     /// <param name="cancellationToken">Not used: the check does not wait.</param>
-    /// <returns>Healthy, degraded (serving cached credentials while refreshes fail) or the failure status.</returns>
+    /// <returns><see cref="HealthStatus.Healthy"/> when every hop holds a usable credential and its last refresh
+    /// succeeded; <see cref="HealthStatus.Degraded"/> when a hop has not obtained a credential yet, serves its cached
+    /// credential while refreshes fail, or no identity is registered; the registration's failure status when a hop's
+    /// credential expired or it failed with nothing cached. The description names every hop that is not healthy, worst
+    /// first; the data has one entry per hop whose text starts with the hop's condition (<c>fresh</c>, <c>stale</c>,
+    /// <c>not requested yet</c>, <c>failing</c>, <c>expired</c>, <c>unavailable</c>).</returns>
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         HealthStatus failureStatus = context?.Registration?.FailureStatus ?? HealthStatus.Unhealthy;
-        IReadOnlyList<CredentialCacheStatus> statuses = GetStatuses();
-        DateTimeOffset now = _timeProvider.GetUtcNow();
+        return Task.FromResult(Evaluate(GetStatuses(), _timeProvider.GetUtcNow(), failureStatus));
+    }
+
+    /// <summary>The result for a set of hop statuses: one <see cref="HopCondition"/> per hop, the worst decides.</summary>
+    internal static HealthCheckResult Evaluate(IReadOnlyList<CredentialCacheStatus> statuses, DateTimeOffset now, HealthStatus failureStatus)
+    {
         Dictionary<string, object> data = new(StringComparer.Ordinal);
         List<string> unusable = [];
-        List<string> degraded = [];
+        List<string> failing = [];
+        List<string> pending = [];
         foreach (CredentialCacheStatus status in statuses)
         {
             string key = status.HopName;
@@ -79,41 +91,110 @@ public sealed class CredentialHealth : IHealthCheck
                 key = $"{status.HopName} #{n}";
             }
 
-            data[key] = Describe(status, now);
-            if (status.State == CredentialCacheState.Expired || (status.State == CredentialCacheState.Empty && status.LastError is not null))
+            (HopCondition condition, string text) = Assess(status, now);
+            data[key] = text;
+            (condition switch
             {
-                unusable.Add($"{status.HopName}: no usable credential; {ErrorText(status.LastError)}");
-            }
-            else if (status.LastError is not null)
-            {
-                degraded.Add($"{status.HopName}: serving the cached credential until {status.UsableUntil:O} while refreshes fail; {ErrorText(status.LastError)}");
-            }
+                HopCondition.Expired or HopCondition.Unavailable => unusable,
+                HopCondition.Failing => failing,
+                HopCondition.NotRequested => pending,
+                _ => null,
+            })?.Add($"{status.HopName}: {text}");
         }
 
-        HealthCheckResult result = unusable.Count > 0 ? new HealthCheckResult(failureStatus, string.Join(" | ", unusable.Concat(degraded)), data: data)
-            : degraded.Count > 0 ? HealthCheckResult.Degraded(string.Join(" | ", degraded), data: data)
-            : HealthCheckResult.Healthy($"{statuses.Count} credential hop(s), {statuses.Count(s => s.HasUsableCredential)} holding a usable credential, none failing.", data);
-        return Task.FromResult(result);
+        string summary = $"{statuses.Count} credential hop(s): {statuses.Count - unusable.Count - failing.Count - pending.Count} healthy, "
+            + $"{pending.Count} not requested yet, {failing.Count} failing, {unusable.Count} without a usable credential.";
+        return unusable.Count > 0 ? new HealthCheckResult(failureStatus, Join(summary, unusable, failing, pending), data: data)
+            : failing.Count > 0 || pending.Count > 0 ? HealthCheckResult.Degraded(Join(summary, failing, pending), data: data)
+            : statuses.Count == 0 ? HealthCheckResult.Degraded("No credential is registered: call AddGoogleFromAwsIdentity, AddAwsCredentials or AddEksToken.", data: data)
+            : HealthCheckResult.Healthy(summary, data);
     }
 
-    private static string Describe(CredentialCacheStatus status, DateTimeOffset now)
+    /// <summary>A hop's condition and the text that describes it, derived together.</summary>
+    internal static (HopCondition Condition, string Text) Assess(CredentialCacheStatus status, DateTimeOffset now)
     {
-        StringBuilder text = new(CredentialCacheStateName(status.State));
-        if (status.ExpiresOn is DateTimeOffset expiresOn && expiresOn != DateTimeOffset.MaxValue)
+        HopCondition condition = Classify(status);
+        return (condition, Describe(condition, status, now));
+    }
+
+    /// <summary>One condition per hop, from which both the status and the text follow, so they cannot disagree.</summary>
+    internal enum HopCondition
+    {
+        Healthy,
+        NotRequested,
+        Failing,
+        Expired,
+        Unavailable,
+    }
+
+    private static HopCondition Classify(CredentialCacheStatus status) => status.State switch
+    {
+        CredentialCacheState.Expired => HopCondition.Expired,
+        CredentialCacheState.Empty => status.LastError is null ? HopCondition.NotRequested : HopCondition.Unavailable,
+        _ => status.LastError is null ? HopCondition.Healthy : HopCondition.Failing,
+    };
+
+    private static string Join(string summary, params List<string>[] groups) =>
+        string.Join(" | ", groups.SelectMany(g => g).Prepend(summary));
+
+    private static string Describe(HopCondition condition, CredentialCacheStatus status, DateTimeOffset now)
+    {
+        StringBuilder text = new();
+        switch (condition)
         {
-            text.Append(CultureInfo.InvariantCulture, $"; expires {expiresOn:O} (in {(expiresOn - now).TotalSeconds:F0} s)");
+            case HopCondition.NotRequested:
+                return "not requested yet; no credential obtained";
+            case HopCondition.Healthy:
+                text.Append(CacheRegistry.StateName(status.State));
+                AppendExpiry(text, status, now);
+                if (status.State == CredentialCacheState.Stale)
+                {
+                    text.Append("; refreshing in the background");
+                }
+
+                return text.ToString();
+            case HopCondition.Failing:
+                text.Append(CultureInfo.InvariantCulture, $"failing; serving the cached credential until {status.UsableUntil:O} while refreshes fail");
+                AppendExpiry(text, status, now);
+                break;
+            case HopCondition.Expired:
+                text.Append("expired; no usable credential");
+                AppendExpiry(text, status, now);
+                break;
+            default:
+                text.Append("unavailable; no credential obtained");
+                break;
         }
 
         if (status.LastError is not null)
         {
-            text.Append(CultureInfo.InvariantCulture, $"; {status.ConsecutiveFailures} failure(s), next attempt {status.NextAttemptAt:O}; {ErrorText(status.LastError)}");
+            text.Append(CultureInfo.InvariantCulture, $"; {status.ConsecutiveFailures} failure(s) in a row");
+            if (status.NextAttemptAt is DateTimeOffset next)
+            {
+                text.Append(CultureInfo.InvariantCulture, $", next attempt {next:O}");
+            }
+
+            text.Append("; ").Append(ErrorText(status.LastError));
         }
 
         return text.ToString();
     }
 
-    private static string CredentialCacheStateName(CredentialCacheState state) =>
-        state == CredentialCacheState.Empty ? "not requested yet" : CacheRegistry.StateName(state);
+    private static void AppendExpiry(StringBuilder text, CredentialCacheStatus status, DateTimeOffset now)
+    {
+        if (status.ExpiresOn is DateTimeOffset expiresOn && expiresOn != DateTimeOffset.MaxValue)
+        {
+            double seconds = (expiresOn - now).TotalSeconds;
+            if (seconds >= 0)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"; expires {expiresOn:O} (in {seconds:F0} s)");
+            }
+            else
+            {
+                text.Append(CultureInfo.InvariantCulture, $"; expired {expiresOn:O} ({-seconds:F0} s ago)");
+            }
+        }
+    }
 
     private static string ErrorText(Exception? error) => error switch
     {

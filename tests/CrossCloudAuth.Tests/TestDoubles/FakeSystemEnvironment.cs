@@ -1,3 +1,5 @@
+global using FakeSystemEnvironment = CrossCloudAuth.Tests.TestDoubles.FakeSystemEnvironment;
+
 using System.Collections.Concurrent;
 using System.Text;
 using CrossCloudAuth.Platform;
