@@ -21,7 +21,7 @@ for project in src/*/*.csproj; do
     {
       grep -v '^#nullable enable$' "$unshipped" || true
       [ -z "$added" ] || printf '%s\n' "$added"
-    } | grep -v '^$' | sort -u | { if [ -n "$removed" ]; then grep -vxF -f <(printf '%s\n' "$removed"); else cat; fi; }
+    } | { grep -v '^$' || true; } | sort -u | { if [ -n "$removed" ]; then grep -vxF -f <(printf '%s\n' "$removed"); else cat; fi; }
   } > "$log.api"
   mv "$log.api" "$unshipped"
   echo "$dir: $(printf '%s' "$added" | grep -c . || true) added, $(printf '%s' "$removed" | grep -c . || true) removed"
