@@ -62,7 +62,7 @@ EOF
 
 # A private packages folder: a cached copy of the same version elsewhere can never be used (the app checks the hash).
 say "restoring and building the app from $feed (packages in $packages)"
-NUGET_PACKAGES="$packages" dotnet build "$app/PackageSmoke.csproj" -c Release -v quiet -nologo -clp:NoSummary \
+NUGET_PACKAGES="$packages" dotnet build "$app/PackageSmoke.csproj" -c Release -v quiet -nologo \
   -p:CrossCloudAuthVersion="$version" || fail "the app did not restore or build against the packages (see above)"
 dotnet "$app/bin/Release/net10.0/PackageSmoke.dll" "$feed" "$version" "$packages" "$app/obj/project.assets.json" \
   || fail "the app's checks failed (see the FAIL lines above)"
