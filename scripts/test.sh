@@ -4,6 +4,7 @@
 # Every test project in CrossCloudAuth.sln runs: CrossCloudAuth.Tests, CrossCloudAuth.Testing.Tests,
 # CrossCloudAuth.EndToEndTests, CrossCloudAuth.Conformance and CrossCloudAuth.Cli.Tests (the crosscloud tool, in-process
 # against the emulator; `scripts/test.sh --filter "FullyQualifiedName~CrossCloudAuth.Cli.Tests"` runs only them).
+# Then the package smoke test (scripts/package-smoke.sh); SKIP_PACKAGE_SMOKE=1 skips it outside CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,4 +27,13 @@ dotnet test CrossCloudAuth.sln -c Release --no-build --logger "console;verbosity
 # One closing line over every test project.
 sum() { grep -E "^\s+$1:\s+[0-9]+" "$log" | awk '{ n += $2 } END { print n + 0 }'; }
 echo "tests: $(sum Passed) passed, $(sum Failed) failed, $(sum Skipped) skipped"
+
+# The packages as a user gets them (scripts/package-smoke.sh): pack, a throw-away app restored from the packed folder
+# against the Testing package's emulator, the crosscloud tool installed from it. SKIP_PACKAGE_SMOKE=1 skips it while
+# iterating locally; with CI=true it always runs.
+if [[ "${SKIP_PACKAGE_SMOKE:-}" == "1" && "${CI:-}" != "true" ]]; then
+  echo "package smoke: skipped (SKIP_PACKAGE_SMOKE=1; CI runs it)"
+else
+  scripts/package-smoke.sh --no-build || { echo "package smoke: failed"; status=1; }
+fi
 exit "$status"
