@@ -33,6 +33,34 @@ internal static class Plumbing
         return new HttpClient(inner) { Timeout = RequestTimeout };
     }
 
+    /// <summary>Loads the platform's cryptography library (OpenSSL on Linux) on a thread-pool thread and returns at
+    /// once. A command that will sign (SigV4 needs HMAC-SHA256) or speak TLS otherwise pays for loading and
+    /// initialising it on its critical path, at the first signature or handshake; started first, the load overlaps
+    /// reading the configuration, building the clients and the first round trip. Nothing is computed that is used:
+    /// a failure here is ignored, and the real call reports it where it happens.</summary>
+    public static void PreloadCryptography() =>
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static _ =>
+            {
+                try
+                {
+                    _ = System.Security.Cryptography.HMACSHA256.HashData([0], [0]);
+                }
+                catch (System.Security.Cryptography.CryptographicException)
+                {
+                    // Reported by the hop that signs, with its name and fix.
+                }
+                catch (DllNotFoundException)
+                {
+                    // Reported by the hop that signs, with its name and fix.
+                }
+                catch (TypeInitializationException)
+                {
+                    // Reported by the hop that signs, with its name and fix.
+                }
+            },
+            state: (object?)null);
+
     /// <summary>The library's view of the tool's process: its environment, clock and HTTP client.</summary>
     /// <param name="host">The host.</param>
     /// <param name="http">The HTTP client (not disposed by the library).</param>

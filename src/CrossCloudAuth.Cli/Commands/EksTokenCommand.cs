@@ -27,6 +27,9 @@ internal static class EksTokenCommand
         {
             // Negotiate first: a kubeconfig asking for a version we do not speak fails before any credential is fetched.
             string apiVersion = ExecCredential.NegotiateApiVersion(host.Environment.GetEnvironmentVariable(ExecCredential.ExecInfoVariable));
+
+            // Every EKS token is a SigV4 presignature: load the cryptography library while the chain's hops run.
+            Plumbing.PreloadCryptography();
             using HttpClient http = Plumbing.CreateHttpClient(host);
             using AwsCredentialChain chain = Plumbing.AwsChain(host, http, parse.GetValue(profile), parse.GetValue(roleArn) ?? []);
             AuthToken token = await Plumbing.EksTokens(host, chain, parse.GetValue(cluster)!, parse.GetValue(region)).GetAsync(cancellationToken).ConfigureAwait(false);

@@ -26,10 +26,30 @@ public sealed class SystemEnvironment : ISystemEnvironment
 #pragma warning restore RS0030
 
     /// <inheritdoc />
-    public async ValueTask<byte[]> ReadFileAsync(string path, int maxBytes, CancellationToken cancellationToken = default)
+    /// <remarks>The files read here are small (a projected token, a credential configuration, an AWS config file),
+    /// so they are read synchronously on the caller's thread: an asynchronous <see cref="FileStream"/> on Unix hands
+    /// every read to the thread pool, which costs a short-lived credential process more than the read itself.</remarks>
+    public ValueTask<byte[]> ReadFileAsync(string path, int maxBytes, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return ValueTask.FromResult(ReadFile(path, maxBytes, cancellationToken));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<byte[]>(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromException<byte[]>(e);
+        }
+    }
+
+    private static byte[] ReadFile(string path, int maxBytes, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
+        cancellationToken.ThrowIfCancellationRequested();
 
         // A FIFO, a device, a socket and procfs files all report a size of 0, and opening a FIFO blocks until a writer
         // comes, ignoring cancellation. None of them is ever opened: they read as empty, like an empty regular file.
@@ -39,34 +59,33 @@ public sealed class SystemEnvironment : ISystemEnvironment
             return [];
         }
 
-        FileStream stream = new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.Asynchronous);
-        await using (stream.ConfigureAwait(false))
+        using FileStream stream = new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.None);
+
+        // Read up to one byte past the limit, whatever the file claims its length is (procfs and pipes lie).
+        byte[] buffer = new byte[Math.Min(maxBytes + 1L, stream.CanSeek ? stream.Length + 1 : maxBytes + 1L)];
+        int total = 0;
+        while (true)
         {
-            // Read up to one byte past the limit, whatever the file claims its length is (procfs and pipes lie).
-            byte[] buffer = new byte[Math.Min(maxBytes + 1L, stream.CanSeek ? stream.Length + 1 : maxBytes + 1L)];
-            int total = 0;
-            while (true)
+            if (total == buffer.Length)
             {
-                if (total == buffer.Length)
+                if (buffer.Length > maxBytes)
                 {
-                    if (buffer.Length > maxBytes)
-                    {
-                        throw new InvalidDataException($"The file '{path}' is larger than the {maxBytes} bytes accepted.");
-                    }
-
-                    Array.Resize(ref buffer, (int)Math.Min(maxBytes + 1L, buffer.Length * 2L));
+                    throw new InvalidDataException($"The file '{path}' is larger than the {maxBytes} bytes accepted.");
                 }
 
-                int read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                total += read;
+                Array.Resize(ref buffer, (int)Math.Min(maxBytes + 1L, buffer.Length * 2L));
             }
 
-            return total == buffer.Length ? buffer : buffer.AsSpan(0, total).ToArray();
+            cancellationToken.ThrowIfCancellationRequested();
+            int read = stream.Read(buffer.AsSpan(total));
+            if (read == 0)
+            {
+                break;
+            }
+
+            total += read;
         }
+
+        return total == buffer.Length ? buffer : buffer.AsSpan(0, total).ToArray();
     }
 }
