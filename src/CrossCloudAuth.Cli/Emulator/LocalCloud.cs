@@ -123,21 +123,28 @@ internal sealed class LocalCloud : IAsyncDisposable
             }
 
             OidcIssuer eks = b.AddOidcIssuer("eks");
+            OidcIssuer? other = options.OidcProviderTrustsOtherIssuer || options.AppRoleTrustsOtherIssuer ? b.AddOidcIssuer("other-cluster") : null;
+            OidcIssuer roleIssuer = options.AppRoleTrustsOtherIssuer ? other! : eks;
             b.AddAwsAccount(AppAccount)
-                .AddRole("app-role", t => t.AllowWebIdentity(eks, sub: options.AppRoleSubject, aud: options.AppRoleAudience))
+                .AddRole("app-role", t => t.AllowWebIdentity(roleIssuer, sub: options.AppRoleSubject, aud: options.AppRoleAudience))
                 .AddRole("node-role", t => t.AllowPrincipal("ec2.amazonaws.com"));
             b.AddAwsAccount(TargetAccount)
                 .AddRole("target-role", t => t.AllowPrincipal(AppRoleArn));
             b.ConfigureInstanceMetadata(m => m.UseRole(AppAccount, "node-role").UseRegion("us-east-1"));
 
             WorkloadIdentityPoolBuilder pool = b.AddWorkloadIdentityPool("123456789012", "aws-pool");
-            OidcIssuer trusted = options.OidcProviderTrustsOtherIssuer ? b.AddOidcIssuer("other-cluster") : eks;
+            OidcIssuer trusted = options.OidcProviderTrustsOtherIssuer ? other! : eks;
             oidc = pool.AddOidcProvider("eks-oidc", trusted)
                 .AllowAudiences(options.OidcAllowedAudience)
                 .MapAttribute("attribute.namespace", "assertion['kubernetes.io']['namespace']");
             if (options.OidcCondition is { } condition)
             {
                 oidc.WithCondition(condition);
+            }
+
+            if (options.OidcProviderDisabled)
+            {
+                oidc.Disable();
             }
 
             aws = pool.AddAwsProvider("aws", AppAccount);

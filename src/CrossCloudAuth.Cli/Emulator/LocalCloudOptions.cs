@@ -12,6 +12,14 @@ internal sealed class LocalCloudOptions
     /// <summary>Gets or sets a value indicating whether the Google OIDC provider trusts another cluster's issuer than the pod's.</summary>
     public bool OidcProviderTrustsOtherIssuer { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether the Google OIDC provider is disabled (Google STS answers
+    /// <c>invalid_target</c>, as for a deleted provider or a wrong audience in the configuration).</summary>
+    public bool OidcProviderDisabled { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the app role trusts another cluster's issuer, so that the
+    /// account has no IAM OIDC provider for the pod's issuer.</summary>
+    public bool AppRoleTrustsOtherIssuer { get; set; }
+
     /// <summary>Gets or sets a value indicating whether the service account grants <c>roles/iam.workloadIdentityUser</c> to the pod's principal.</summary>
     public bool BindPodPrincipal { get; set; } = true;
 

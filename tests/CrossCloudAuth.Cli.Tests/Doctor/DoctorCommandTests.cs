@@ -154,6 +154,30 @@ public sealed class DoctorCommandTests
     }
 
     [Fact]
+    public async Task Doctor_ProviderDisabledOrUnknown_StopsAtGoogleStsWithDescribeAndRegenerateFix()
+    {
+        await using LocalCloud cloud = await LocalCloud.StartAsync(configure: o => o.OidcProviderDisabled = true);
+
+        JsonElement diagnosis = await StopsAtAsync(cloud.PodVariables, "google-sts:token-exchange", "google-unknown-provider");
+
+        string fix = diagnosis.GetProperty("fix").GetString()!;
+        Assert.Contains("gcloud iam workload-identity-pools providers describe eks-oidc --project=123456789012 --location=global --workload-identity-pool=aws-pool", fix, StringComparison.Ordinal);
+        Assert.Contains("create-cred-config", fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_AccountHasNoOidcProviderForThePodsIssuer_StopsAtAssumeRoleWithWebIdentityWithCreateProviderFix()
+    {
+        await using LocalCloud cloud = await LocalCloud.StartAsync(configure: o => o.AppRoleTrustsOtherIssuer = true);
+
+        JsonElement diagnosis = await StopsAtAsync(cloud.PodVariables.With(Google, null), $"aws-sts:AssumeRoleWithWebIdentity({LocalCloud.AppRoleArn})", "aws-oidc-missing");
+
+        string issuer = cloud.Cloud.GetOidcIssuer("eks").Issuer;
+        Assert.Contains($"has no IAM OIDC provider for the issuer {issuer}", diagnosis.GetProperty("cause").GetString(), StringComparison.Ordinal);
+        Assert.Contains($"aws iam create-open-id-connect-provider --url {issuer} --client-id-list sts.amazonaws.com", diagnosis.GetProperty("fix").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Doctor_ProjectedTokenFileExpired_StopsAtTheFileBeforeAnyExchange()
     {
         await using LocalCloud cloud = await LocalCloud.StartAsync();
