@@ -138,7 +138,7 @@ public sealed partial class GoogleFederatedCredential
         ISystemEnvironment environment = options.Environment ?? context?.Environment ?? SystemEnvironment.Instance;
         ILoggerFactory? loggerFactory = options.LoggerFactory ?? context?.LoggerFactory;
         HttpClient? given = options.HttpClient ?? context?.HttpClient;
-        HttpClient? owned = given is null ? CreateHttpClient() : null;
+        HttpClient? owned = given is null ? HopHttp.CreateClient() : null;
         HttpClient http = given ?? owned!;
         IDisposable? ownedSource = null;
         try
@@ -164,12 +164,6 @@ public sealed partial class GoogleFederatedCredential
             throw;
         }
     }
-
-    private static HttpClient CreateHttpClient() =>
-        new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
 
     /// <summary>The validated, immutable settings a credential runs with.</summary>
     internal sealed record Settings(

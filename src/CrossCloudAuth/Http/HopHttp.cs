@@ -10,15 +10,19 @@ namespace CrossCloudAuth.Http;
 /// </summary>
 internal static class HopHttp
 {
-    private static readonly Lazy<HttpClient> s_shared = new(() => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    });
+    private static readonly Lazy<HttpClient> s_shared = new(CreateClient);
 
     /// <summary>Gets the process-wide client of hops given none: no redirects (a redirect could carry a request to a
     /// host no check saw), connections recycled every 5 minutes (DNS changes), no client timeout (each hop has its own
     /// deadline). Never disposed.</summary>
     public static HttpClient SharedClient => s_shared.Value;
+
+    /// <summary>Creates a client configured as <see cref="SharedClient"/>, for a hop that owns (and disposes) its own.</summary>
+    public static HttpClient CreateClient() =>
+        new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
 
     /// <summary>Sends a request and reads the whole response body, at most <paramref name="maxResponseBytes"/> bytes.</summary>
     /// <exception cref="CredentialRequestFailedException">The request failed in transport, broke off while its body was read, timed out, or the body was too large (transient except for the size).</exception>

@@ -60,16 +60,4 @@ public sealed class CredentialContext
 
     /// <summary>Creates the logger of <typeparamref name="T"/>'s category.</summary>
     internal ILogger Logger<T>() => _loggerFactory.CreateLogger<T>();
-
-    /// <summary>A context from the values hops received one by one before they shared one.</summary>
-    internal static CredentialContext From(ISystemEnvironment? environment, TimeProvider? timeProvider, ILoggerFactory? loggerFactory, HttpClient? httpClient) =>
-        environment is null && timeProvider is null && loggerFactory is null && httpClient is null
-            ? Default
-            : new CredentialContext
-            {
-                Environment = environment ?? SystemEnvironment.Instance,
-                TimeProvider = timeProvider ?? TimeProvider.System,
-                LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance,
-                HttpClient = httpClient,
-            };
 }
