@@ -235,7 +235,8 @@ public sealed class DoctorCommandTests
 
         (int code, JsonElement report) = await DoctorAsync(cloud.PodVariables.With(Google, null), skewed, "--role-arn", LocalCloud.TargetRoleArn);
 
-        // The AWS SDK corrects its signing clock from the service's answer, so the walk succeeds; the doctor still says why.
+        // The STS client corrects its signing clock from STS's Date header (as the AWS SDKs do), so the walk succeeds; the
+        // doctor still says why.
         Assert.Equal(ExitCodes.Success, code);
         JsonElement note = Assert.Single(report.GetProperty("notes").EnumerateArray());
         Assert.Equal("clock-skew", note.GetProperty("pitfall").GetString());

@@ -9,7 +9,9 @@ string with an empty body is then refused with SignatureDoesNotMatch, whoever si
 of Google's `aws4_request` subject token (POST https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&...,
 empty body), as produced by Google's own Python and Node libraries too (see docs/conformance.md). AWS signs and
 verifies an empty body as empty (payload hash e3b0c442...). The fix below does the same and changes nothing else:
-non-empty bodies are verified exactly as before.
+non-empty bodies are verified exactly as before. (A form body, such as every STS query-protocol call, reaches moto
+already parsed by werkzeug, so its raw body reads as empty although Content-Length is not 0: moto's own re-encoding
+of the parsed form is kept for it.)
 
 2. Unsigned web-identity calls. AWS STS's AssumeRoleWithWebIdentity and AssumeRoleWithSAML are called without AWS
 credentials (the token is the credential). With authentication on, moto 5.2.1 tries to read the Authorization header
@@ -27,7 +29,10 @@ from moto.server import main
 def _create_aws_request(self) -> AWSRequest:
     signed_headers = self._get_string_between("SignedHeaders=", ",", self._headers["Authorization"]).split(";")
     headers = self._create_headers_for_aws_request(signed_headers, self._headers)
-    request = AWSRequest(method=self._method, url=self._path, data=self._body or b"", headers=headers)
+    body = self._body
+    if not body and self._headers.get("Content-Length", "0").strip() not in ("", "0"):
+        body = self._data  # a form body werkzeug parsed: re-encoded from the form, as moto itself does
+    request = AWSRequest(method=self._method, url=self._path, data=body or b"", headers=headers)
     request.context["timestamp"] = headers["X-Amz-Date"]
     return request
 

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text;
-using Amazon.Runtime;
-using Amazon.SecurityToken.Model;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Diagnostics;
 using CrossCloudAuth.Google;
@@ -45,26 +43,41 @@ public sealed class SecretTextTests
         Assert.Equal("invalid_request", error.ErrorCode);
     }
 
-    [Fact]
-    public void Map_AwsStsMessageEchoesTheWebIdentityToken_QuotesNoneOfItAndAttachesNoSdkException()
+    [Theory]
+    [InlineData(Token)]
+    [InlineData("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6")]
+    public void Map_AwsStsMessageEchoesTheWebIdentityToken_QuotesNoneOfIt(string echoed)
     {
-        var sdk = new InvalidIdentityTokenException($"Token {Token} is invalid", null, ErrorType.Sender, "InvalidIdentityToken", "request-1", HttpStatusCode.BadRequest);
+        AwsStsServiceException sts = StsQueryProtocol.ParseError(HttpStatusCode.BadRequest, Encoding.UTF8.GetBytes(
+            $"<ErrorResponse><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code><Message>Token {echoed} is invalid</Message></Error></ErrorResponse>"));
 
-        CrossCloudAuthException error = StsErrors.Map(sdk, StsErrors.Operation.AssumeRoleWithWebIdentity, "aws-sts:AssumeRoleWithWebIdentity(r)", "sts", sentToken: Token);
+        CrossCloudAuthException error = StsErrors.Map(sts, StsOperation.AssumeRoleWithWebIdentity, "aws-sts:AssumeRoleWithWebIdentity(r)", "sts", sentToken: Token);
 
         Assert.False(SecretText.ContainsPieceOf(error.ToString(), Token));
-        Assert.Null(error.InnerException);
         Assert.Equal("InvalidIdentityToken", Assert.IsType<CredentialRequestFailedException>(error).ErrorCode);
     }
 
     [Fact]
-    public void Map_AwsStsMessageWithoutTheToken_StillQuotedWithTheSdkException()
+    public void Map_AwsStsMessageEchoesAPieceOfTheToken_AttachesNoCause()
     {
-        var sdk = new InvalidIdentityTokenException("Incorrect token audience", null, ErrorType.Sender, "InvalidIdentityToken", "request-1", HttpStatusCode.BadRequest);
+        AwsStsServiceException sts = StsQueryProtocol.ParseError(HttpStatusCode.BadRequest, Encoding.UTF8.GetBytes(
+            $"<ErrorResponse><Error><Code>InvalidIdentityToken</Code><Message>bad: {Token[..40]}</Message></Error></ErrorResponse>"));
 
-        CrossCloudAuthException error = StsErrors.Map(sdk, StsErrors.Operation.AssumeRoleWithWebIdentity, "aws-sts:AssumeRoleWithWebIdentity(r)", "sts", sentToken: Token);
+        CrossCloudAuthException error = StsErrors.Map(sts, StsOperation.AssumeRoleWithWebIdentity, "aws-sts:AssumeRoleWithWebIdentity(r)", "sts", sentToken: Token);
+
+        Assert.Null(error.InnerException);
+        Assert.Contains("<redacted> (the answer quoted the token the call sent)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Map_AwsStsMessageWithoutTheToken_StillQuotedWithTheStsError()
+    {
+        AwsStsServiceException sts = StsQueryProtocol.ParseError(HttpStatusCode.BadRequest, Encoding.UTF8.GetBytes(
+            "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code><Message>Incorrect token audience</Message></Error></ErrorResponse>"));
+
+        CrossCloudAuthException error = StsErrors.Map(sts, StsOperation.AssumeRoleWithWebIdentity, "aws-sts:AssumeRoleWithWebIdentity(r)", "sts", sentToken: Token);
 
         Assert.Contains("Incorrect token audience", error.Message, StringComparison.Ordinal);
-        Assert.Same(sdk, error.InnerException);
+        Assert.Same(sts, error.InnerException);
     }
 }

@@ -145,7 +145,7 @@ public sealed class EksTokenSource : ICredentialProvider<AuthToken>
             request,
             new AWSSigV4Parameters
             {
-                Credentials = StsClientFactory.ToSdkCredentials(credentials),
+                Credentials = credentials.ToSdkCredentials(),
                 Region = RegionEndpoint.GetBySystemName(region),
                 Service = service,
                 SignedAt = signedAt.UtcDateTime,

@@ -170,10 +170,13 @@ internal static class SigV4Signer
     }
 
     /// <summary>Lower-case hex SHA-256 of a UTF-8 string.</summary>
-    public static string HexSha256(string value)
+    public static string HexSha256(string value) => HexSha256(Encoding.UTF8.GetBytes(value));
+
+    /// <summary>Lower-case hex SHA-256 of bytes (a request body).</summary>
+    public static string HexSha256(ReadOnlySpan<byte> value)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(value), hash);
+        SHA256.HashData(value, hash);
         return Convert.ToHexStringLower(hash);
     }
 

@@ -1,5 +1,4 @@
-using Amazon.SecurityToken;
-using Amazon.SecurityToken.Model;
+using System.Globalization;
 using CrossCloudAuth.Platform;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CrossCloudAuth.Aws;
 
 /// <summary>
-/// One hop of a role chain: <c>AssumeRole</c> (through AWSSDK.SecurityToken) signed with the credentials of any other
+/// One hop of a role chain: <c>AssumeRole</c> signed with the credentials of any other
 /// source: web identity, instance metadata, a container endpoint, environment keys, or another
 /// <see cref="AssumeRoleCredentialSource"/>, so chains have any length.
 /// </summary>
@@ -30,11 +29,11 @@ public sealed partial class AssumeRoleCredentialSource : ICredentialProvider<Aws
     private readonly string _sessionName;
     private readonly string? _externalId;
     private readonly int? _durationSeconds;
-    private readonly List<Tag> _tags;
-    private readonly List<string> _transitiveTagKeys;
+    private readonly KeyValuePair<string, string>[] _tags;
+    private readonly string[] _transitiveTagKeys;
     private readonly string? _sourceIdentity;
     private readonly string? _policy;
-    private readonly StsClientFactory _sts;
+    private readonly AwsStsClient _sts;
     private int _clampLogged;
 
     /// <summary>Initializes a new instance of the <see cref="AssumeRoleCredentialSource"/> class.</summary>
@@ -85,14 +84,14 @@ public sealed partial class AssumeRoleCredentialSource : ICredentialProvider<Aws
         _externalId = string.IsNullOrWhiteSpace(options.ExternalId) ? null : options.ExternalId.Trim();
         _sourceIdentity = string.IsNullOrWhiteSpace(options.SourceIdentity) ? null : options.SourceIdentity.Trim();
         _policy = string.IsNullOrWhiteSpace(options.Policy) ? null : options.Policy;
-        _tags = [.. options.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value })];
+        _tags = [.. options.Tags];
         _transitiveTagKeys = [.. options.TransitiveTagKeys];
         if (_transitiveTagKeys.Except(options.Tags.Keys).FirstOrDefault() is string stray)
         {
             throw new CredentialConfigurationException(HopName, $"The transitive tag key '{stray}' is not one of the session tags.");
         }
 
-        _sts = new StsClientFactory(options.Sts, environment, HopName, profileRegion, _timeProvider, _logger, httpClient);
+        _sts = new AwsStsClient(options.Sts, environment, HopName, profileRegion, _timeProvider, _logger, httpClient);
     }
 
     /// <inheritdoc />
@@ -121,29 +120,55 @@ public sealed partial class AssumeRoleCredentialSource : ICredentialProvider<Aws
             duration = RoleSessionParameters.ChainedRoleMaximumSeconds;
         }
 
-        AssumeRoleRequest request = new()
-        {
-            RoleArn = _roleArn,
-            RoleSessionName = _sessionName,
-            ExternalId = _externalId,
-            DurationSeconds = duration,
-            SourceIdentity = _sourceIdentity,
-            Policy = _policy,
-            Tags = _tags.Count == 0 ? null : _tags,
-            TransitiveTagKeys = _transitiveTagKeys.Count == 0 ? null : _transitiveTagKeys,
-        };
-
-        return await _sts.CallAsync(
-            StsClientFactory.ToSdkCredentials(caller),
-            async (client, token) =>
-            {
-                AssumeRoleResponse response = await client.AssumeRoleAsync(request, token).ConfigureAwait(false);
-                AwsCredentials credentials = StsClientFactory.ToAwsCredentials(response.Credentials, HopName);
-                Log.Assumed(_logger, _roleArn, response.AssumedRoleUser?.Arn, credentials.ExpiresOn);
-                return credentials;
-            },
-            error => StsErrors.Map(error, StsErrors.Operation.AssumeRole, HopName, _sts.EndpointDescription, _source.HopName, sentToken: caller.SessionToken),
+        StsCredentialsResult result = await _sts.CallAsync(
+            StsOperation.AssumeRole,
+            Parameters(duration),
+            caller,
+            error => StsErrors.Map(error, StsOperation.AssumeRole, HopName, _sts.EndpointDescription, _source.HopName, sentToken: caller.SessionToken),
             cancellationToken).ConfigureAwait(false);
+        Log.Assumed(_logger, _roleArn, result.AssumedRoleArn, result.Credentials.ExpiresOn);
+        return result.Credentials;
+    }
+
+    /// <summary>The request's parameters, in the order the AWS SDKs send them.</summary>
+    private List<KeyValuePair<string, string>> Parameters(int? duration)
+    {
+        List<KeyValuePair<string, string>> parameters = [];
+        if (duration is int seconds)
+        {
+            parameters.Add(new("DurationSeconds", seconds.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (_externalId is not null)
+        {
+            parameters.Add(new("ExternalId", _externalId));
+        }
+
+        if (_policy is not null)
+        {
+            parameters.Add(new("Policy", _policy));
+        }
+
+        parameters.Add(new("RoleArn", _roleArn));
+        parameters.Add(new("RoleSessionName", _sessionName));
+        if (_sourceIdentity is not null)
+        {
+            parameters.Add(new("SourceIdentity", _sourceIdentity));
+        }
+
+        for (int i = 0; i < _tags.Length; i++)
+        {
+            string member = $"Tags.member.{i + 1}.";
+            parameters.Add(new(member + "Key", _tags[i].Key));
+            parameters.Add(new(member + "Value", _tags[i].Value));
+        }
+
+        for (int i = 0; i < _transitiveTagKeys.Length; i++)
+        {
+            parameters.Add(new($"TransitiveTagKeys.member.{i + 1}", _transitiveTagKeys[i]));
+        }
+
+        return parameters;
     }
 
     private static partial class Log

@@ -1,6 +1,4 @@
-using Amazon.Runtime;
-using Amazon.SecurityToken;
-using Amazon.SecurityToken.Model;
+using System.Globalization;
 using CrossCloudAuth.Platform;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,7 +8,7 @@ namespace CrossCloudAuth.Aws;
 /// <summary>
 /// Credentials for an IAM role assumed with a Kubernetes projected service-account token:
 /// <c>AWS_ROLE_ARN</c> + <c>AWS_WEB_IDENTITY_TOKEN_FILE</c> (+ <c>AWS_ROLE_SESSION_NAME</c>) →
-/// <c>AssumeRoleWithWebIdentity</c> through AWSSDK.SecurityToken. This is EKS IRSA, and what the GKE-on-AWS workload
+/// <c>AssumeRoleWithWebIdentity</c>. This is EKS IRSA, and what the GKE-on-AWS workload
 /// identity webhook injects.
 /// </summary>
 /// <remarks>
@@ -29,7 +27,7 @@ public sealed partial class WebIdentityCredentialSource : ICredentialProvider<Aw
     private readonly string? _tokenFile;
     private readonly string? _sessionName;
     private readonly int? _durationSeconds;
-    private readonly StsClientFactory? _sts;
+    private readonly AwsStsClient? _sts;
     private readonly string _hopName;
 
     /// <summary>Initializes a new instance of the <see cref="WebIdentityCredentialSource"/> class.</summary>
@@ -83,7 +81,7 @@ public sealed partial class WebIdentityCredentialSource : ICredentialProvider<Aw
                 _hopName,
                 _timeProvider);
             _durationSeconds = RoleSessionParameters.ValidateDuration(options.Duration, _hopName);
-            _sts = new StsClientFactory(options.Sts, _environment, _hopName, profileRegion, _timeProvider, _logger, httpClient);
+            _sts = new AwsStsClient(options.Sts, _environment, _hopName, profileRegion, _timeProvider, _logger, httpClient);
         }
         else
         {
@@ -118,26 +116,24 @@ public sealed partial class WebIdentityCredentialSource : ICredentialProvider<Aw
             Log.ReadWithoutTrailingDot(_logger, _tokenFile, readPath);
         }
 
-        AssumeRoleWithWebIdentityRequest request = new()
+        List<KeyValuePair<string, string>> parameters = [];
+        if (_durationSeconds is int seconds)
         {
-            RoleArn = _roleArn,
-            RoleSessionName = _sessionName,
-            WebIdentityToken = token,
-            DurationSeconds = _durationSeconds,
-        };
+            parameters.Add(new("DurationSeconds", seconds.ToString(CultureInfo.InvariantCulture)));
+        }
 
-        string roleArn = _roleArn;
-        return await _sts.CallAsync(
-            new AnonymousAWSCredentials(),
-            async (client, token) =>
-            {
-                AssumeRoleWithWebIdentityResponse response = await client.AssumeRoleWithWebIdentityAsync(request, token).ConfigureAwait(false);
-                AwsCredentials credentials = StsClientFactory.ToAwsCredentials(response.Credentials, _hopName);
-                Log.Assumed(_logger, roleArn, response.SubjectFromWebIdentityToken, credentials.ExpiresOn);
-                return credentials;
-            },
-            error => StsErrors.Map(error, StsErrors.Operation.AssumeRoleWithWebIdentity, _hopName, _sts.EndpointDescription, sentToken: token),
+        parameters.Add(new("RoleArn", _roleArn));
+        parameters.Add(new("RoleSessionName", _sessionName!));
+        parameters.Add(new("WebIdentityToken", token));
+
+        StsCredentialsResult result = await _sts.CallAsync(
+            StsOperation.AssumeRoleWithWebIdentity,
+            parameters,
+            signer: null,
+            error => StsErrors.Map(error, StsOperation.AssumeRoleWithWebIdentity, _hopName, _sts.EndpointDescription, sentToken: token),
             cancellationToken).ConfigureAwait(false);
+        Log.Assumed(_logger, _roleArn, result.Subject, result.Credentials.ExpiresOn);
+        return result.Credentials;
     }
 
     /// <summary>Whether both variables of web identity are set in the environment.</summary>

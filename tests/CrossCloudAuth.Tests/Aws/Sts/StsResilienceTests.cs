@@ -43,7 +43,7 @@ public sealed class StsResilienceTests
         Assert.StartsWith("aws-sts:AssumeRoleWithWebIdentity", error.HopName, StringComparison.Ordinal);
         Assert.Equal("ResponseTooLarge", error.ErrorCode);
         Assert.False(error.IsTransient);
-        Assert.InRange(body.BytesRead, 0, StsClientFactory.MaxResponseBytes + Slack);
+        Assert.InRange(body.BytesRead, 0, AwsStsClient.MaxResponseBytes + Slack);
         Assert.Single(_http.Requests);
         AwsTestData.AssertNoSecret(error, Fixtures.ProjectedToken);
     }
