@@ -2,8 +2,8 @@
 # Whole-process cost of a short-lived credential process, side by side in one run, at the local emulator:
 #   crosscloud eks-token (Native AOT)  vs  aws eks get-token
 #   crosscloud token     (Native AOT)  vs  gcloud auth print-access-token
-# Each command runs N times (default 15) after one warm-up; the report gives the median wall time and the median
-# peak resident memory (GNU time's %M) of each, and the ratios. Both sides do the same hops against the same
+# Each command runs N times (default 15), interleaved, after one warm-up; the report gives the median wall time and
+# the median peak resident memory of each, and the ratios. Both sides do the same hops against the same
 # emulator: web identity -> AssumeRole -> presign for EKS; STS token exchange -> impersonation for Google.
 # Usage: benchmarks/cli/run.sh [runs]     (writes benchmarks/cli/results.md)
 set -euo pipefail
@@ -39,23 +39,47 @@ gcloud auth login --cred-file="$GOOGLE_APPLICATION_CREDENTIALS" >/dev/null 2>&1
 # would otherwise skip both STS calls, which no credential plugin started by kubectl for a new pod can count on).
 export AWS_SHARED_CREDENTIALS_FILE="$work/no-credentials"
 
-measure() { # name, then the command; prints "name wall_ms peak_kb" per run
-  local name=$1; shift
-  "$@" >/dev/null 2>&1 || { echo "FAILED: $name: $*" >&2; "$@" >&2 || true; exit 1; }   # warm-up and check
-  for _ in $(seq 1 "$runs"); do
-    HOME="$work/home-$RANDOM" /usr/bin/time -f "$name %e %M" -o "$work/t" "$@" >/dev/null 2>&1
-    cat "$work/t"
-  done
+# The AWS CLI as a user starts it: when `aws` on PATH is a version manager's shim (pyenv's is a bash script that runs
+# `pyenv exec`, about 0.3 s here), the executable it would start is measured instead; the shim is not the CLI.
+aws_cli=$(command -v aws)
+if head -c 200 "$aws_cli" 2>/dev/null | grep -q pyenv && command -v pyenv >/dev/null 2>&1; then
+  aws_cli=$(pyenv which aws)
+fi
+
+# Each round runs the four commands once, in turn (so a change of load on a shared machine touches every command alike),
+# after one warm-up run of each that must succeed. Wall time is taken around fork/exec/wait with a monotonic clock
+# (microseconds), peak resident memory from the child's rusage (what GNU time's %M reports).
+python3 - "$work/samples" "$runs" "$tool" "$aws_cli" <<'PY'
+import os, subprocess, sys, time
+out, runs, tool, aws = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+commands = {
+    "crosscloud-eks-token": [tool, "eks-token", "--cluster", "target-cluster", "--profile", "target"],
+    "aws-eks-get-token": [aws, "eks", "get-token", "--cluster-name", "target-cluster", "--profile", "target"],
+    "crosscloud-token": [tool, "token"],
+    "gcloud-print-access-token": ["gcloud", "auth", "print-access-token"],
 }
+work = os.path.dirname(out)
+def run(argv, home):
+    env = dict(os.environ, HOME=home)
+    start = time.perf_counter_ns()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall_ms = (time.perf_counter_ns() - start) / 1e6
+    child.returncode = os.waitstatus_to_exitcode(status)
+    err = child.stderr.read().decode(errors="replace"); child.stderr.close()
+    if child.returncode != 0:
+        sys.exit(f"FAILED ({child.returncode}): {' '.join(argv)}\n{err}")
+    return wall_ms, usage.ru_maxrss  # KiB on Linux
+with open(out, "w") as samples:
+    for name, argv in commands.items():
+        run(argv, os.path.join(work, "home-warmup"))
+    for i in range(runs):
+        for name, argv in commands.items():
+            wall, kib = run(argv, os.path.join(work, f"home-{name}-{i}"))
+            samples.write(f"{name} {wall / 1000:.6f} {kib}\n")
+PY
 
-{
-  measure crosscloud-eks-token "$tool" eks-token --cluster target-cluster --profile target
-  measure aws-eks-get-token aws eks get-token --cluster-name target-cluster --profile target
-  measure crosscloud-token "$tool" token
-  measure gcloud-print-access-token gcloud auth print-access-token
-} >"$work/samples"
-
-python3 - "$work/samples" "$runs" <<'PY' | tee benchmarks/cli/results.md
+python3 - "$work/samples" "$runs" "$aws_cli" <<'PY' | tee benchmarks/cli/results.md
 import statistics, sys, platform, subprocess
 rows = {}
 for line in open(sys.argv[1]):
@@ -69,15 +93,15 @@ def ver(cmd):
     except Exception: return "?"
 print("# crosscloud vs the cloud CLIs: whole process, side by side\n")
 print(f"Median of {sys.argv[2]} runs each after a warm-up, at the local emulator, on {platform.machine()} "
-      f"({open('/proc/cpuinfo').read().count('processor')} cores, shared; load average {open('/proc/loadavg').read().split()[0]} at the end); `/usr/bin/time` wall time (10 ms resolution) and peak RSS.")
-print(f"Peers: {ver(['aws','--version']) or '?'}; {ver(['gcloud','--version'])}.\n")
+      f"({open('/proc/cpuinfo').read().count('processor')} cores, shared; load average {open('/proc/loadavg').read().split()[0]} at the end); wall time around fork/exec/wait (monotonic clock, interleaved rounds) and peak RSS from rusage.")
+print(f"Peers: {ver([sys.argv[3],'--version']) or '?'} (`{sys.argv[3]}`); {ver(['gcloud','--version'])} (its bundled Python).\n")
 print("| command | median wall | median peak RSS | crosscloud is |")
 print("|---|---:|---:|---:|")
 label = {"crosscloud-eks-token": "crosscloud eks-token", "aws-eks-get-token": "aws eks get-token",
          "crosscloud-token": "crosscloud token", "gcloud-print-access-token": "gcloud auth print-access-token"}
 for ours, peer in (("crosscloud-eks-token", "aws-eks-get-token"), ("crosscloud-token", "gcloud-print-access-token")):
     ow, om = med[ours]; pw, pm = med[peer]
-    print(f"| `{label[ours]}` (Native AOT) | {ow:.0f} ms | {om:.0f} MiB | |")
+    print(f"| `{label[ours]}` (Native AOT) | {ow:.1f} ms | {om:.0f} MiB | |")
     ratio = pw / ow if ow > 0 else float('inf')
     print(f"| `{label[peer]}` | {pw:.0f} ms | {pm:.0f} MiB | {ratio:.1f}× faster, {pm/om:.1f}× less memory |")
 PY

@@ -14,7 +14,7 @@ internal static class CrossCloudCli
     /// <returns>The exit code (<see cref="ExitCodes"/>).</returns>
     public static async Task<int> RunAsync(string[] args, CliHost host, CancellationToken cancellationToken = default)
     {
-        RootCommand root = CreateRootCommand(host);
+        RootCommand root = CreateRootCommand(host, args.Length > 0 ? args[0] : null);
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -45,8 +45,12 @@ internal static class CrossCloudCli
 
     /// <summary>Creates the command tree.</summary>
     /// <param name="host">The host the commands run against.</param>
+    /// <param name="invoked">The first argument. A process runs one command, so when it names one, only that command is
+    /// built: kubectl and scripts start <c>eks-token</c> and <c>token</c> once per credential, and the other commands'
+    /// option trees would be start-up cost. Otherwise (no command, <c>--help</c>, a typo) the whole tree is built, for
+    /// help and suggestions.</param>
     /// <returns>The root command.</returns>
-    public static RootCommand CreateRootCommand(CliHost host)
+    public static RootCommand CreateRootCommand(CliHost host, string? invoked = null)
     {
         var root = new RootCommand("""
             crosscloud: keyless identity across AWS, Kubernetes and Google Cloud.
@@ -54,11 +58,23 @@ internal static class CrossCloudCli
             Exit codes: 0 success; 1 a hop was rejected (doctor: it stopped at a hop); 2 wrong command line;
             3 misconfigured (a file, variable or option must change); 4 no credential source here; 130 cancelled.
             """);
-        root.Subcommands.Add(DoctorCommand.Create(host));
-        root.Subcommands.Add(TokenCommands.CreateAccessToken(host));
-        root.Subcommands.Add(TokenCommands.CreateIdToken(host));
-        root.Subcommands.Add(EksTokenCommand.Create(host));
-        root.Subcommands.Add(EmulatorCommand.Create(host));
+        (string Name, Func<CliHost, Command> Create)[] commands =
+        [
+            ("doctor", DoctorCommand.Create),
+            ("token", TokenCommands.CreateAccessToken),
+            ("id-token", TokenCommands.CreateIdToken),
+            ("eks-token", EksTokenCommand.Create),
+            ("emulator", EmulatorCommand.Create),
+        ];
+        bool one = Array.Exists(commands, c => c.Name == invoked);
+        foreach ((string name, Func<CliHost, Command> create) in commands)
+        {
+            if (!one || name == invoked)
+            {
+                root.Subcommands.Add(create(host));
+            }
+        }
+
         return root;
     }
 }

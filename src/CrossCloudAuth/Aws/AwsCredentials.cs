@@ -44,12 +44,6 @@ public sealed class AwsCredentials : IExpiringCredential
     /// <summary>Gets a value indicating whether these are temporary credentials with an expiry.</summary>
     public bool IsTemporary => ExpiresOn != DateTimeOffset.MaxValue;
 
-    /// <summary>Converts these credentials to AWSSDK.Core's (for its presigner).</summary>
-    internal Amazon.Runtime.AWSCredentials ToSdkCredentials() =>
-        SessionToken is null
-            ? new Amazon.Runtime.BasicAWSCredentials(AccessKeyId, SecretAccessKey)
-            : new Amazon.Runtime.SessionAWSCredentials(AccessKeyId, SecretAccessKey, SessionToken);
-
     /// <summary>Returns a description with the kind of key and the expiry, and no secret.</summary>
     public override string ToString()
     {
