@@ -136,7 +136,10 @@ public sealed partial class AwsProfileCredentialSource : ICredentialProvider<Aws
             }
 
             string? region = top.GetValueOrDefault("region");
-            ICredentialProvider<AwsCredentials> built = Build(files, _profileName, [], Blank(region));
+            AwsStsOptions sts = _options.Sts.Clone();
+            sts.ProfileUseFipsEndpoint = Flag(top, "use_fips_endpoint", HopName);
+            sts.ProfileUseDualStackEndpoint = Flag(top, "use_dualstack_endpoint", HopName);
+            ICredentialProvider<AwsCredentials> built = Build(files, _profileName, [], Blank(region), sts);
             Log.Resolved(_logger, _profileName, built.HopName);
             Volatile.Write(ref _resolved, built);
             return built;
@@ -147,7 +150,16 @@ public sealed partial class AwsProfileCredentialSource : ICredentialProvider<Aws
         }
     }
 
-    private ICredentialProvider<AwsCredentials> Build(ProfileFiles files, string name, List<string> path, string? region)
+    private static bool? Flag(Dictionary<string, string> profile, string key, string hop) =>
+        Blank(profile.GetValueOrDefault(key)) switch
+        {
+            null => null,
+            string v when v.Equals("true", StringComparison.OrdinalIgnoreCase) => true,
+            string v when v.Equals("false", StringComparison.OrdinalIgnoreCase) => false,
+            _ => throw new CredentialConfigurationException(hop, $"{key} must be true or false."),
+        };
+
+    private ICredentialProvider<AwsCredentials> Build(ProfileFiles files, string name, List<string> path, string? region, AwsStsOptions sts)
     {
         string hop = "aws-profile:" + name;
         if (!files.Profiles.TryGetValue(name, out Dictionary<string, string>? profile))
@@ -175,7 +187,7 @@ public sealed partial class AwsProfileCredentialSource : ICredentialProvider<Aws
         if (webIdentityTokenFile is not null)
         {
             return new WebIdentityCredentialSource(
-                new WebIdentityCredentialSourceOptions { RoleArn = roleArn, WebIdentityTokenFile = webIdentityTokenFile, RoleSessionName = sessionName, Duration = duration, Sts = _options.Sts },
+                new WebIdentityCredentialSourceOptions { RoleArn = roleArn, WebIdentityTokenFile = webIdentityTokenFile, RoleSessionName = sessionName, Duration = duration, Sts = sts },
                 _environment,
                 _timeProvider,
                 _logger,
@@ -202,7 +214,7 @@ public sealed partial class AwsProfileCredentialSource : ICredentialProvider<Aws
             }
             else
             {
-                caller = Cached(Build(files, sourceProfile, path, region));
+                caller = Cached(Build(files, sourceProfile, path, region, sts));
             }
         }
         else if (credentialSource is not null)
@@ -226,7 +238,7 @@ public sealed partial class AwsProfileCredentialSource : ICredentialProvider<Aws
             RoleSessionName = sessionName,
             ExternalId = Blank(profile.GetValueOrDefault("external_id")),
             Duration = duration,
-            Sts = _options.Sts,
+            Sts = sts,
         };
         return new AssumeRoleCredentialSource(caller, assume, _environment, _timeProvider, _logger, region, _httpClient);
     }

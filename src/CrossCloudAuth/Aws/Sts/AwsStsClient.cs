@@ -16,7 +16,8 @@ namespace CrossCloudAuth.Aws;
 /// <para>The endpoint is <see cref="AwsStsOptions.ServiceUrl"/>, else <c>AWS_ENDPOINT_URL_STS</c>, else
 /// <c>AWS_ENDPOINT_URL</c> (neither when <c>AWS_IGNORE_CONFIGURED_ENDPOINT_URLS</c> is true), else the region's
 /// regional endpoint from AWSSDK.SecurityToken's endpoint rules, its FIPS or dual-stack variant when
-/// <c>AWS_USE_FIPS_ENDPOINT</c> / <c>AWS_USE_DUALSTACK_ENDPOINT</c> is true.</para>
+/// <c>AWS_USE_FIPS_ENDPOINT</c> / <c>AWS_USE_DUALSTACK_ENDPOINT</c> is true (or, when they are unset, the profile's
+/// <c>use_fips_endpoint</c> / <c>use_dualstack_endpoint</c> for a source read from a profile).</para>
 /// <para>The calls do not go through <c>AmazonSecurityTokenServiceClient</c>: two operations do not need its pipeline,
 /// whose first call in a new process costs more than the rest of a credential plugin's run (configuration reads,
 /// endpoint rules, generic handlers built at run time under Native AOT), and whose errors arrive re-wrapped.</para>
@@ -88,8 +89,8 @@ internal sealed partial class AwsStsClient
         }
         else
         {
-            bool fips = IsTrue(environment, UseFipsEndpoint, hopName);
-            bool dualStack = IsTrue(environment, UseDualStackEndpoint, hopName);
+            bool fips = Flag(environment, UseFipsEndpoint, hopName) ?? options.ProfileUseFipsEndpoint ?? false;
+            bool dualStack = Flag(environment, UseDualStackEndpoint, hopName) ?? options.ProfileUseDualStackEndpoint ?? false;
             string host;
             try
             {
@@ -97,7 +98,7 @@ internal sealed partial class AwsStsClient
             }
             catch (NotSupportedException error)
             {
-                throw new CredentialConfigurationException(hopName, $"AWS STS has no {(fips ? "FIPS " : string.Empty)}{(dualStack ? "dual-stack " : string.Empty)}endpoint in {Region}: unset {(fips ? UseFipsEndpoint : UseDualStackEndpoint)} or choose another region.", error);
+                throw new CredentialConfigurationException(hopName, $"AWS STS has no {(fips ? "FIPS " : string.Empty)}{(dualStack ? "dual-stack " : string.Empty)}endpoint in {Region}: unset {(fips ? UseFipsEndpoint + " (or the profile's use_fips_endpoint)" : UseDualStackEndpoint + " (or the profile's use_dualstack_endpoint)")} or choose another region.", error);
             }
 
             _endpoint = new Uri($"https://{host}/");
@@ -267,7 +268,7 @@ internal sealed partial class AwsStsClient
 
     private static Uri? ServiceUrlFromEnvironment(ISystemEnvironment environment, string hopName)
     {
-        if (IsTrue(environment, IgnoreConfiguredEndpointUrls, hopName))
+        if (Flag(environment, IgnoreConfiguredEndpointUrls, hopName) == true)
         {
             return null;
         }
@@ -288,16 +289,17 @@ internal sealed partial class AwsStsClient
         return null;
     }
 
-    private static bool IsTrue(ISystemEnvironment environment, string name, string hopName)
+    /// <summary>Reads a boolean variable: <see langword="null"/> when unset.</summary>
+    private static bool? Flag(ISystemEnvironment environment, string name, string hopName)
     {
         string? value = environment.GetEnvironmentVariable(name)?.Trim();
-        if (string.IsNullOrEmpty(value) || value.Equals("false", StringComparison.OrdinalIgnoreCase))
+        if (string.IsNullOrEmpty(value))
         {
-            return false;
+            return null;
         }
 
-        return value.Equals("true", StringComparison.OrdinalIgnoreCase)
-            ? true
+        return value.Equals("true", StringComparison.OrdinalIgnoreCase) ? true
+            : value.Equals("false", StringComparison.OrdinalIgnoreCase) ? false
             : throw new CredentialConfigurationException(hopName, $"{name} must be 'true' or 'false'.");
     }
 

@@ -10,7 +10,8 @@ public sealed class AwsStsOptions
 {
     /// <summary>Gets or sets the region whose regional STS endpoint (<c>https://sts.{region}.amazonaws.com</c>, in the
     /// region's partition; its FIPS or dual-stack variant when <c>AWS_USE_FIPS_ENDPOINT</c> or
-    /// <c>AWS_USE_DUALSTACK_ENDPOINT</c> is <c>true</c>) is called; also the signing region with <see cref="ServiceUrl"/>.
+    /// <c>AWS_USE_DUALSTACK_ENDPOINT</c> is <c>true</c>, or the profile's <c>use_fips_endpoint</c> /
+    /// <c>use_dualstack_endpoint</c> for a source read from a profile) is called; also the signing region with <see cref="ServiceUrl"/>.
     /// Default: <c>AWS_REGION</c>, then <c>AWS_DEFAULT_REGION</c>, then the profile's <c>region</c> when read from a
     /// profile, then <c>us-east-1</c>.</summary>
     public string? Region { get; set; }
@@ -35,6 +36,14 @@ public sealed class AwsStsOptions
     /// <see cref="HopRetryOptions"/> defaults: 3 attempts, 200 ms base backoff, 5 s max delay, so a call takes at most
     /// 3 × 10 s + 2 × 5 s = 40 s with the default <see cref="Timeout"/>.</summary>
     public HopRetryOptions? Retry { get; set; }
+
+    /// <summary>Gets or sets the profile's <c>use_fips_endpoint</c>, when the source comes from a profile
+    /// (<c>AWS_USE_FIPS_ENDPOINT</c> wins over it, as in the AWS SDKs).</summary>
+    internal bool? ProfileUseFipsEndpoint { get; set; }
+
+    /// <summary>Gets or sets the profile's <c>use_dualstack_endpoint</c>, when the source comes from a profile
+    /// (<c>AWS_USE_DUALSTACK_ENDPOINT</c> wins over it).</summary>
+    internal bool? ProfileUseDualStackEndpoint { get; set; }
 
     internal AwsStsOptions Clone() => (AwsStsOptions)MemberwiseClone();
 }

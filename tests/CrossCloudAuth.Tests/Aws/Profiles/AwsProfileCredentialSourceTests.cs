@@ -112,6 +112,27 @@ public sealed class AwsProfileCredentialSourceTests : AwsCredentialSourceContrac
         Assert.Equal("sts.eu-central-1.amazonaws.com", Http.Requests[0].Uri.Host);
     }
 
+    [Theory]
+    [InlineData(null, "sts-fips.eu-central-1.amazonaws.com")]
+    [InlineData("false", "sts.eu-central-1.amazonaws.com")]
+    public async Task GetAsync_ProfileUsesFipsEndpoint_SelectsTheFipsHostUnlessTheEnvironmentSaysOtherwise(string? environmentFips, string host)
+    {
+        Environment.WithFile(ConfigPath, $"""
+            [profile ci-env]
+            role_arn = arn:aws:iam::111111111111:role/ci
+            web_identity_token_file = {TokenFile}
+            region = eu-central-1
+            use_fips_endpoint = true
+            """).WithFile(TokenFile, Fixtures.ProjectedToken);
+        Environment.Set("AWS_USE_FIPS_ENDPOINT", environmentFips);
+        Options.ProfileName = "ci-env";
+        Http.On(HttpMethod.Post, "/", StsResponses.Ok(StsResponses.AssumeRoleWithWebIdentity(AwsTestData.Now.AddHours(1))));
+
+        await CreateProfile().GetAsync();
+
+        Assert.Equal(host, Http.Requests[0].Uri.Host);
+    }
+
     [Fact]
     public async Task GetAsync_StaticKeysInCredentialsFile_ReturnsThem()
     {
