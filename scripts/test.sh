@@ -4,7 +4,8 @@
 # Every test project in CrossCloudAuth.sln runs: CrossCloudAuth.Tests, CrossCloudAuth.Testing.Tests,
 # CrossCloudAuth.EndToEndTests, CrossCloudAuth.Conformance and CrossCloudAuth.Cli.Tests (the crosscloud tool, in-process
 # against the emulator; `scripts/test.sh --filter "FullyQualifiedName~CrossCloudAuth.Cli.Tests"` runs only them).
-# Then the package smoke test (scripts/package-smoke.sh); SKIP_PACKAGE_SMOKE=1 skips it outside CI.
+# Then the package smoke test (scripts/package-smoke.sh) and the Native AOT smoke test (scripts/aot-smoke.sh);
+# SKIP_PACKAGE_SMOKE=1 / SKIP_AOT_SMOKE=1 skip them outside CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,5 +36,12 @@ if [[ "${SKIP_PACKAGE_SMOKE:-}" == "1" && "${CI:-}" != "true" ]]; then
   echo "package smoke: skipped (SKIP_PACKAGE_SMOKE=1; CI runs it)"
 else
   scripts/package-smoke.sh --no-build || { echo "package smoke: failed"; status=1; }
+fi
+# The Native AOT crosscloud (scripts/aot-smoke.sh): published for this machine, then eks-token, token and doctor
+# against the emulator; trimming and AOT problems show only there. SKIP_AOT_SMOKE=1 skips it outside CI.
+if [[ "${SKIP_AOT_SMOKE:-}" == "1" && "${CI:-}" != "true" ]]; then
+  echo "aot smoke: skipped (SKIP_AOT_SMOKE=1; CI runs it)"
+else
+  scripts/aot-smoke.sh --no-build || { echo "aot smoke: failed"; status=1; }
 fi
 exit "$status"
