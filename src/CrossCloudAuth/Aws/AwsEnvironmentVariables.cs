@@ -22,4 +22,24 @@ internal static class AwsEnvironmentVariables
     public const string ContainerAuthorizationToken = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
     public const string ContainerAuthorizationTokenFile = "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE";
     public const string EndpointUrlSts = "AWS_ENDPOINT_URL_STS";
+    public const string EndpointUrl = "AWS_ENDPOINT_URL";
+    public const string IgnoreConfiguredEndpointUrls = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
+    public const string UseFipsEndpoint = "AWS_USE_FIPS_ENDPOINT";
+    public const string UseDualStackEndpoint = "AWS_USE_DUALSTACK_ENDPOINT";
+
+    /// <summary>Reads an AWS boolean setting (an environment variable or a shared-config key), as the AWS SDKs do:
+    /// <c>true</c> or <c>false</c> in any case; <see langword="null"/> when unset or blank.</summary>
+    /// <exception cref="CredentialConfigurationException">The value is something else.</exception>
+    public static bool? Flag(string? value, string name, string hopName)
+    {
+        value = value?.Trim();
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        return value.Equals("true", StringComparison.OrdinalIgnoreCase) ? true
+            : value.Equals("false", StringComparison.OrdinalIgnoreCase) ? false
+            : throw new CredentialConfigurationException(hopName, $"{name} must be 'true' or 'false'.");
+    }
 }

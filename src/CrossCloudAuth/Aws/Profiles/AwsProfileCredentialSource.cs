@@ -137,8 +137,8 @@ public sealed partial class AwsProfileCredentialSource : ICredentialProvider<Aws
 
             string? region = top.GetValueOrDefault("region");
             AwsStsOptions sts = _options.Sts.Clone();
-            sts.ProfileUseFipsEndpoint = Flag(top, "use_fips_endpoint", HopName);
-            sts.ProfileUseDualStackEndpoint = Flag(top, "use_dualstack_endpoint", HopName);
+            sts.ProfileUseFipsEndpoint = AwsEnvironmentVariables.Flag(top.GetValueOrDefault("use_fips_endpoint"), "use_fips_endpoint", HopName);
+            sts.ProfileUseDualStackEndpoint = AwsEnvironmentVariables.Flag(top.GetValueOrDefault("use_dualstack_endpoint"), "use_dualstack_endpoint", HopName);
             ICredentialProvider<AwsCredentials> built = Build(files, _profileName, [], Blank(region), sts);
             Log.Resolved(_logger, _profileName, built.HopName);
             Volatile.Write(ref _resolved, built);
@@ -149,15 +149,6 @@ public sealed partial class AwsProfileCredentialSource : ICredentialProvider<Aws
             _resolving.Release();
         }
     }
-
-    private static bool? Flag(Dictionary<string, string> profile, string key, string hop) =>
-        Blank(profile.GetValueOrDefault(key)) switch
-        {
-            null => null,
-            string v when v.Equals("true", StringComparison.OrdinalIgnoreCase) => true,
-            string v when v.Equals("false", StringComparison.OrdinalIgnoreCase) => false,
-            _ => throw new CredentialConfigurationException(hop, $"{key} must be true or false."),
-        };
 
     private ICredentialProvider<AwsCredentials> Build(ProfileFiles files, string name, List<string> path, string? region, AwsStsOptions sts)
     {

@@ -32,10 +32,6 @@ internal sealed partial class AwsStsClient
     public const int MaxResponseBytes = 64 * 1024;
 
     private const string DefaultRegion = "us-east-1";
-    private const string EndpointUrl = "AWS_ENDPOINT_URL";
-    private const string IgnoreConfiguredEndpointUrls = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
-    private const string UseFipsEndpoint = "AWS_USE_FIPS_ENDPOINT";
-    private const string UseDualStackEndpoint = "AWS_USE_DUALSTACK_ENDPOINT";
 
     /// <summary>STS accepts a signature up to 5 minutes off its clock; a smaller offset is left alone.</summary>
     private static readonly TimeSpan s_skewWorthCorrecting = TimeSpan.FromMinutes(4);
@@ -89,8 +85,8 @@ internal sealed partial class AwsStsClient
         }
         else
         {
-            bool fips = Flag(environment, UseFipsEndpoint, hopName) ?? options.ProfileUseFipsEndpoint ?? false;
-            bool dualStack = Flag(environment, UseDualStackEndpoint, hopName) ?? options.ProfileUseDualStackEndpoint ?? false;
+            bool fips = EnvironmentFlag(environment, AwsEnvironmentVariables.UseFipsEndpoint, hopName) ?? options.ProfileUseFipsEndpoint ?? false;
+            bool dualStack = EnvironmentFlag(environment, AwsEnvironmentVariables.UseDualStackEndpoint, hopName) ?? options.ProfileUseDualStackEndpoint ?? false;
             string host;
             try
             {
@@ -98,7 +94,7 @@ internal sealed partial class AwsStsClient
             }
             catch (NotSupportedException error)
             {
-                throw new CredentialConfigurationException(hopName, $"AWS STS has no {(fips ? "FIPS " : string.Empty)}{(dualStack ? "dual-stack " : string.Empty)}endpoint in {Region}: unset {(fips ? UseFipsEndpoint + " (or the profile's use_fips_endpoint)" : UseDualStackEndpoint + " (or the profile's use_dualstack_endpoint)")} or choose another region.", error);
+                throw new CredentialConfigurationException(hopName, $"AWS STS has no {(fips ? "FIPS " : string.Empty)}{(dualStack ? "dual-stack " : string.Empty)}endpoint in {Region}: unset {(fips ? AwsEnvironmentVariables.UseFipsEndpoint + " (or the profile's use_fips_endpoint)" : AwsEnvironmentVariables.UseDualStackEndpoint + " (or the profile's use_dualstack_endpoint)")} or choose another region.", error);
             }
 
             _endpoint = new Uri($"https://{host}/");
@@ -268,12 +264,12 @@ internal sealed partial class AwsStsClient
 
     private static Uri? ServiceUrlFromEnvironment(ISystemEnvironment environment, string hopName)
     {
-        if (Flag(environment, IgnoreConfiguredEndpointUrls, hopName) == true)
+        if (EnvironmentFlag(environment, AwsEnvironmentVariables.IgnoreConfiguredEndpointUrls, hopName) == true)
         {
             return null;
         }
 
-        foreach (string name in (ReadOnlySpan<string>)[AwsEnvironmentVariables.EndpointUrlSts, EndpointUrl])
+        foreach (string name in (ReadOnlySpan<string>)[AwsEnvironmentVariables.EndpointUrlSts, AwsEnvironmentVariables.EndpointUrl])
         {
             string? value = environment.GetEnvironmentVariable(name)?.Trim();
             if (string.IsNullOrEmpty(value))
@@ -289,19 +285,8 @@ internal sealed partial class AwsStsClient
         return null;
     }
 
-    /// <summary>Reads a boolean variable: <see langword="null"/> when unset.</summary>
-    private static bool? Flag(ISystemEnvironment environment, string name, string hopName)
-    {
-        string? value = environment.GetEnvironmentVariable(name)?.Trim();
-        if (string.IsNullOrEmpty(value))
-        {
-            return null;
-        }
-
-        return value.Equals("true", StringComparison.OrdinalIgnoreCase) ? true
-            : value.Equals("false", StringComparison.OrdinalIgnoreCase) ? false
-            : throw new CredentialConfigurationException(hopName, $"{name} must be 'true' or 'false'.");
-    }
+    private static bool? EnvironmentFlag(ISystemEnvironment environment, string name, string hopName) =>
+        AwsEnvironmentVariables.Flag(environment.GetEnvironmentVariable(name), name, hopName);
 
     private static partial class Log
     {
