@@ -8,10 +8,11 @@
  * of an `eks-token` run and cost about 8 ms on the virtual machines the benchmark runs on.
  *
  * This constructor runs before the runtime starts (ELF .init_array) and asks the kernel to map that zero-filled range
- * in one call: MADV_POPULATE_WRITE (Linux 5.14+) faults every page in without a trap per page, and MADV_HUGEPAGE lets
- * the kernel use a transparent huge page where a 2 MiB-aligned stretch fits. Both are hints: on an older kernel, or
- * when transparent huge pages are off, madvise fails and nothing changes. Only the executable's own zero-filled range
- * is touched (never its file-backed or read-only pages), and only pages the runtime writes anyway.
+ * in one call: MADV_POPULATE_WRITE (Linux 5.14+) faults every page in without a trap per page. On an older kernel
+ * madvise fails and nothing changes. Only the executable's own zero-filled range is touched (never its file-backed or
+ * read-only pages), and only pages the runtime writes anyway. MADV_HUGEPAGE is deliberately not asked for: where
+ * transparent huge pages are "madvise", it would let a fragmented node stall this process in direct compaction, and
+ * a credential plugin must not trade a predictable millisecond for an unpredictable pause.
  *
  * Built and linked only by a Native AOT publish for Linux (src/CrossCloudAuth.Cli/CrossCloudAuth.Cli.csproj);
  * `-p:CrossCloudStartupPrefault=false` leaves it out. benchmarks/cli/run.sh measures its effect.
@@ -42,7 +43,6 @@ static int prefault_zero_filled(struct dl_phdr_info *info, size_t size, void *da
         uintptr_t end = (info->dlpi_addr + segment->p_vaddr + segment->p_memsz) & ~(uintptr_t)4095;
         if (end > start)
         {
-            madvise((void *)start, end - start, MADV_HUGEPAGE);
             madvise((void *)start, end - start, MADV_POPULATE_WRITE);
         }
     }
