@@ -85,9 +85,9 @@ public sealed class EksTokenSource : ICredentialProvider<AuthToken>
         _margin = options.ExpiryMargin;
         _region = options.Region ?? AwsRegion.FromEnvironment(environment, HopName) ?? "us-east-1";
         Uri endpoint = options.StsEndpoint ?? new Uri($"https://{AwsStsEndpoints.RegionalHost(_region)}/");
-        if (!endpoint.IsAbsoluteUri || !(endpoint.Scheme == Uri.UriSchemeHttps || (endpoint.Scheme == Uri.UriSchemeHttp && endpoint.IsLoopback)))
+        if (!AwsStsEndpoints.IsAllowedOverride(endpoint))
         {
-            throw new CredentialConfigurationException(HopName, "StsEndpoint must be https, or http to a loopback address (a local emulator).");
+            throw new CredentialConfigurationException(HopName, "StsEndpoint must be https, or http to a loopback address (a local emulator), without user info.");
         }
 
         _stsUri = new Uri(endpoint.GetLeftPart(UriPartial.Authority) + "/?Action=GetCallerIdentity&Version=2011-06-15");

@@ -71,11 +71,8 @@ internal sealed partial class AwsStsClient
         Uri? serviceUrl = options.ServiceUrl ?? ServiceUrlFromEnvironment(environment, hopName);
         if (serviceUrl is not null)
         {
-            bool allowed = serviceUrl.IsAbsoluteUri
-                && string.IsNullOrEmpty(serviceUrl.UserInfo)
-                && string.IsNullOrEmpty(serviceUrl.Query)
-                && (serviceUrl.Scheme == Uri.UriSchemeHttps || (serviceUrl.Scheme == Uri.UriSchemeHttp && serviceUrl.IsLoopback));
-            if (!allowed)
+            // The call is posted to the URL as it is, so a query would be sent too.
+            if (!AwsStsEndpoints.IsAllowedOverride(serviceUrl) || !string.IsNullOrEmpty(serviceUrl.Query))
             {
                 throw new CredentialConfigurationException(hopName, $"The STS service URL '{serviceUrl.Scheme}://{serviceUrl.Host}' must be https (or http to a loopback address, a local emulator), without user info or a query.");
             }

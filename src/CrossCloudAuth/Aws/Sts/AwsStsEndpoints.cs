@@ -43,6 +43,14 @@ internal static class AwsStsEndpoints
         });
     }
 
+    /// <summary>Whether <paramref name="url"/> may replace the regional STS endpoint: an absolute https URL, or http to a
+    /// loopback address (a local emulator), without user info (which would travel with the signed request or the
+    /// presigned token).</summary>
+    public static bool IsAllowedOverride(Uri url) =>
+        url.IsAbsoluteUri
+        && string.IsNullOrEmpty(url.UserInfo)
+        && (url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback));
+
     /// <summary>Whether <paramref name="host"/> is the regional STS host of <paramref name="region"/>, or its FIPS host.</summary>
     public static bool IsRegionalHost(string host, string region) =>
         string.Equals(host, RegionalHost(region), StringComparison.OrdinalIgnoreCase)

@@ -110,6 +110,15 @@ public sealed class EksTokenProviderTests
         Assert.Throws<CredentialConfigurationException>(() => new EksTokenSource(_source, new EksTokenSourceOptions { ClusterName = "c", StsEndpoint = new Uri("http://sts.example.com") }, _environment, _time));
     }
 
+    [Fact]
+    public void Ctor_EndpointWithUserInfo_RefusedBeforeItCouldEnterAToken()
+    {
+        CredentialConfigurationException error = Assert.Throws<CredentialConfigurationException>(() => new EksTokenSource(_source, new EksTokenSourceOptions { ClusterName = "c", StsEndpoint = new Uri("https://user:secret@sts.example.com") }, _environment, _time));
+
+        Assert.Contains("without user info", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
+    }
+
     private static Uri Decode(AuthToken token) => new(Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token.Token.AsSpan("k8s-aws-v1.".Length))));
 
     private static string? Signature(AuthToken token) => HttpUtility.ParseQueryString(Decode(token).Query)["X-Amz-Signature"];
