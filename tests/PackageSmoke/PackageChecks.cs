@@ -25,7 +25,6 @@ internal static class PackageChecks
         "Microsoft.Extensions.Diagnostics.HealthChecks",
         "Microsoft.Extensions.Logging.Abstractions",
         "Microsoft.Extensions.Options",
-        "Polly.Core",
     ];
 
     // Build-time and test-only packages: none may reach a user, neither as a dependency nor as a file in the tool.

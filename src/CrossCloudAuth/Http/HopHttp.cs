@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
-using Polly;
 
 namespace CrossCloudAuth.Http;
 
@@ -88,11 +87,11 @@ internal static class HopHttp
 
     /// <summary>Builds the retry pipeline of a Google hop (STS, IAM Credentials): it retries transport failures, missed
     /// deadlines, 408, 429 and 5xx, honouring <c>Retry-After</c>; never a definitive 4xx or an oversized body.</summary>
-    public static ResiliencePipeline<HopResponse> CreateRetry(HopRetryOptions options, TimeProvider timeProvider, ILogger? logger) =>
-        HopRetry.Create<HopResponse>(options, timeProvider, ShouldRetry, static r => r.RetryAfter, static r => $"HTTP {(int)r.StatusCode}", logger);
+    public static HopRetry<HopResponse> CreateRetry(HopRetryOptions options, TimeProvider timeProvider, ILogger? logger) =>
+        new HopRetry<HopResponse>(options, timeProvider, ShouldRetry, static r => r.RetryAfter, static r => $"HTTP {(int)r.StatusCode}", logger);
 
     /// <summary>Whether an attempt of an HTTP hop is worth repeating.</summary>
-    public static bool ShouldRetry(Outcome<HopResponse> outcome) => outcome.Exception switch
+    public static bool ShouldRetry(AttemptOutcome<HopResponse> outcome) => outcome.Exception switch
     {
         CredentialRequestFailedException failed => failed.IsTransient,
         null => !outcome.Result.IsSuccess && IsTransient(outcome.Result.StatusCode),

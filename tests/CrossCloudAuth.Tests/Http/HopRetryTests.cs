@@ -1,7 +1,6 @@
 using System.Net;
 using CrossCloudAuth.Http;
 using CrossCloudAuth.Tests.TestDoubles;
-using Polly;
 
 namespace CrossCloudAuth.Tests.Http;
 
@@ -21,7 +20,7 @@ public sealed class HopRetryTests
     public async Task ExecuteAsync_TransientStatusThenSuccess_Retries(HttpStatusCode status)
     {
         int calls = 0;
-        ResiliencePipeline<HopResponse> pipeline = Create(new HopRetryOptions { BaseDelay = TimeSpan.Zero });
+        HopRetry<HopResponse> pipeline = Create(new HopRetryOptions { BaseDelay = TimeSpan.Zero });
 
         HopResponse response = await pipeline.ExecuteAsync("test:hop", _ => ValueTask.FromResult(++calls == 1 ? Status(status) : Ok), default);
 
@@ -37,7 +36,7 @@ public sealed class HopRetryTests
     public async Task ExecuteAsync_DefinitiveStatus_IsNotRetried(HttpStatusCode status)
     {
         int calls = 0;
-        ResiliencePipeline<HopResponse> pipeline = Create(new HopRetryOptions { BaseDelay = TimeSpan.Zero });
+        HopRetry<HopResponse> pipeline = Create(new HopRetryOptions { BaseDelay = TimeSpan.Zero });
 
         HopResponse response = await pipeline.ExecuteAsync("test:hop", _ => ValueTask.FromResult(Status(status, ++calls)), default);
 
@@ -49,10 +48,10 @@ public sealed class HopRetryTests
     public async Task ExecuteAsync_AlwaysFailing_StopsAfterMaxAttemptsWithTheLastOutcome()
     {
         int calls = 0;
-        ResiliencePipeline<HopResponse> pipeline = Create(new HopRetryOptions { MaxAttempts = 4, BaseDelay = TimeSpan.Zero });
+        HopRetry<HopResponse> pipeline = Create(new HopRetryOptions { MaxAttempts = 4, BaseDelay = TimeSpan.Zero });
 
         CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() =>
-            pipeline.ExecuteAsync<HopResponse>("test:hop", _ => throw new CredentialRequestFailedException("test:hop", $"attempt {++calls}", isTransient: true), default).AsTask());
+            pipeline.ExecuteAsync("test:hop", _ => throw new CredentialRequestFailedException("test:hop", $"attempt {++calls}", isTransient: true), default).AsTask());
 
         Assert.Equal(4, calls);
         Assert.Contains("attempt 4", error.Message, StringComparison.Ordinal);
@@ -62,10 +61,10 @@ public sealed class HopRetryTests
     public async Task ExecuteAsync_NonTransientException_IsNotRetried()
     {
         int calls = 0;
-        ResiliencePipeline<HopResponse> pipeline = Create(new HopRetryOptions { BaseDelay = TimeSpan.Zero });
+        HopRetry<HopResponse> pipeline = Create(new HopRetryOptions { BaseDelay = TimeSpan.Zero });
 
         await Assert.ThrowsAsync<CredentialRequestFailedException>(() =>
-            pipeline.ExecuteAsync<HopResponse>("test:hop", _ => throw new CredentialRequestFailedException("test:hop", $"attempt {++calls}", isTransient: false), default).AsTask());
+            pipeline.ExecuteAsync("test:hop", _ => throw new CredentialRequestFailedException("test:hop", $"attempt {++calls}", isTransient: false), default).AsTask());
 
         Assert.Equal(1, calls);
     }
@@ -74,7 +73,7 @@ public sealed class HopRetryTests
     public async Task ExecuteAsync_RetryAfter_WaitsExactlyThatLongOnTheClock()
     {
         int calls = 0;
-        ResiliencePipeline<HopResponse> pipeline = Create(new HopRetryOptions());
+        HopRetry<HopResponse> pipeline = Create(new HopRetryOptions());
 
         Task<HopResponse> run = pipeline.ExecuteAsync(
             "test:hop",
@@ -93,7 +92,7 @@ public sealed class HopRetryTests
     public async Task ExecuteAsync_RetryAfterBeyondMaxDelay_IsCapped()
     {
         int calls = 0;
-        ResiliencePipeline<HopResponse> pipeline = Create(new HopRetryOptions { MaxDelay = TimeSpan.FromSeconds(5) });
+        HopRetry<HopResponse> pipeline = Create(new HopRetryOptions { MaxDelay = TimeSpan.FromSeconds(5) });
 
         Task<HopResponse> run = pipeline.ExecuteAsync(
             "test:hop",
@@ -111,7 +110,7 @@ public sealed class HopRetryTests
     {
         int calls = 0;
         HopRetryOptions options = new() { MaxAttempts = 5, BaseDelay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(1) };
-        ResiliencePipeline<HopResponse> pipeline = Create(options);
+        HopRetry<HopResponse> pipeline = Create(options);
 
         Task<HopResponse> run = pipeline.ExecuteAsync("test:hop", _ => ValueTask.FromResult(Status(HttpStatusCode.ServiceUnavailable, ++calls)), default).AsTask();
         TimeSpan total = TimeSpan.Zero;
@@ -134,7 +133,7 @@ public sealed class HopRetryTests
     {
         int calls = 0;
         using CancellationTokenSource cancel = new();
-        ResiliencePipeline<HopResponse> pipeline = Create(new HopRetryOptions());
+        HopRetry<HopResponse> pipeline = Create(new HopRetryOptions());
 
         Task<HopResponse> run = pipeline.ExecuteAsync("test:hop", _ => ValueTask.FromResult(Status(HttpStatusCode.ServiceUnavailable, ++calls)), cancel.Token).AsTask();
         await _time.NextTimerAsync();
@@ -142,6 +141,54 @@ public sealed class HopRetryTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
         Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_OneAttempt_IsNotRetried()
+    {
+        int calls = 0;
+        HopRetry<HopResponse> pipeline = Create(new HopRetryOptions { MaxAttempts = 1 });
+
+        HopResponse response = await pipeline.ExecuteAsync("test:hop", _ => ValueTask.FromResult(Status(HttpStatusCode.ServiceUnavailable, ++calls)), default);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_AlreadyCancelled_MakesNoAttempt()
+    {
+        int calls = 0;
+        HopRetry<HopResponse> pipeline = Create(new HopRetryOptions());
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            pipeline.ExecuteAsync("test:hop", _ => ValueTask.FromResult(Status(HttpStatusCode.OK, ++calls)), new CancellationToken(canceled: true)).AsTask());
+
+        Assert.Equal(0, calls);
+    }
+
+    [Theory]
+    [InlineData(1, 0.0, 100)]
+    [InlineData(1, 0.5, 150)]
+    [InlineData(2, 0.0, 200)]
+    [InlineData(3, 0.999, 800)]
+    [InlineData(5, 0.0, 1600)]
+    [InlineData(6, 0.0, 2500)]
+    [InlineData(10, 0.5, 3750)]
+    public void Backoff_IsHalfToAllOfTheDoublingStepCappedAtMaxDelay(int failed, double jitter, int expectedMs)
+    {
+        TimeSpan wait = HopRetry<HopResponse>.Backoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5), failed, jitter);
+
+        Assert.Equal(expectedMs, wait.TotalMilliseconds, precision: 0);
+    }
+
+    [Fact]
+    public void Backoff_ZeroBaseDelay_NeverWaits()
+    {
+        for (int failed = 1; failed < HopRetryOptions.MaxAttemptsLimit; failed++)
+        {
+            Assert.Equal(TimeSpan.Zero, HopRetry<HopResponse>.Backoff(TimeSpan.Zero, TimeSpan.FromMinutes(1), failed, 0.9));
+        }
     }
 
     [Theory]
@@ -173,6 +220,6 @@ public sealed class HopRetryTests
     private static HopResponse Status(HttpStatusCode status, int attempt = 0, TimeSpan? retryAfter = null) =>
         new(status, [(byte)attempt], null, retryAfter);
 
-    private ResiliencePipeline<HopResponse> Create(HopRetryOptions options) =>
+    private HopRetry<HopResponse> Create(HopRetryOptions options) =>
         HopHttp.CreateRetry(options.Validated("test:hop"), _time, logger: null);
 }

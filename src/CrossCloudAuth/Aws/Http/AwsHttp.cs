@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using CrossCloudAuth.Http;
 using Microsoft.Extensions.Logging;
-using Polly;
 
 namespace CrossCloudAuth.Aws;
 
@@ -56,8 +55,8 @@ internal static class AwsHttp
     /// <summary>Builds the retry pipeline of a metadata hop (instance metadata, container endpoint): it retries
     /// connection failures, missed deadlines, 408, 429 and 5xx, honouring <c>Retry-After</c>; never another status or
     /// an oversized body.</summary>
-    public static ResiliencePipeline<AwsHttpResponse> CreateRetry(HopRetryOptions options, TimeProvider timeProvider, ILogger? logger) =>
-        HopRetry.Create<AwsHttpResponse>(
+    public static HopRetry<AwsHttpResponse> CreateRetry(HopRetryOptions options, TimeProvider timeProvider, ILogger? logger) =>
+        new HopRetry<AwsHttpResponse>(
             options,
             timeProvider,
             static outcome => outcome.Exception is TimeoutException or HttpRequestException

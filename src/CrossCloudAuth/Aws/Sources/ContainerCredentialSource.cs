@@ -5,7 +5,6 @@ using CrossCloudAuth.Http;
 using CrossCloudAuth.Platform;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Polly;
 using CrossCloudAuth.Diagnostics;
 
 namespace CrossCloudAuth.Aws;
@@ -44,7 +43,7 @@ public sealed partial class ContainerCredentialSource : ICredentialProvider<AwsC
     private readonly HttpClient _httpClient;
     private readonly Uri? _endpoint;
     private readonly int _maxAttempts;
-    private readonly ResiliencePipeline<AwsHttpResponse> _retry;
+    private readonly HopRetry<AwsHttpResponse> _retry;
     private readonly StaticStability _staticStability;
 
     /// <summary>Initializes a new instance of the <see cref="ContainerCredentialSource"/> class.</summary>

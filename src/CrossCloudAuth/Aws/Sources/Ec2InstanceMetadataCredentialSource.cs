@@ -3,7 +3,6 @@ using CrossCloudAuth.Http;
 using CrossCloudAuth.Platform;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Polly;
 
 namespace CrossCloudAuth.Aws;
 
@@ -48,7 +47,7 @@ public sealed partial class Ec2InstanceMetadataCredentialSource : ICredentialPro
     private readonly TimeSpan _sessionTokenTtl;
     private readonly TimeSpan _requestTimeout;
     private readonly int _maxAttempts;
-    private readonly ResiliencePipeline<AwsHttpResponse> _retry;
+    private readonly HopRetry<AwsHttpResponse> _retry;
     private readonly StaticStability _staticStability;
 
     private SessionToken? _sessionToken;

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using CrossCloudAuth.Http;
 using CrossCloudAuth.Platform;
 using Microsoft.Extensions.Logging;
-using Polly;
 
 namespace CrossCloudAuth.Aws;
 
@@ -41,7 +40,7 @@ internal sealed partial class AwsStsClient
     private readonly Uri _endpoint;
     private readonly HttpClient _http;
     private readonly TimeProvider _timeProvider;
-    private readonly ResiliencePipeline<StsCredentialsResult> _retry;
+    private readonly HopRetry<StsCredentialsResult> _retry;
     private readonly string _hopName;
     private readonly ILogger _logger;
     private long _clockCorrectionTicks;
@@ -63,7 +62,7 @@ internal sealed partial class AwsStsClient
         _hopName = hopName;
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _retry = HopRetry.Create<StsCredentialsResult>(retry, _timeProvider, ShouldRetry, retryAfter: null, static _ => "credentials", logger);
+        _retry = new HopRetry<StsCredentialsResult>(retry, _timeProvider, ShouldRetry, retryAfter: null, static _ => "credentials", logger);
         MaxAttempts = retry.MaxAttempts;
 
         Region = options.Region ?? AwsRegion.FromEnvironment(environment, hopName) ?? ValidProfileRegion(profileRegion, hopName) ?? DefaultRegion;
@@ -184,7 +183,7 @@ internal sealed partial class AwsStsClient
 
     /// <summary>Whether a mapped STS error is worth another attempt. An expired token is not: the same token or
     /// session would be sent again.</summary>
-    internal static bool ShouldRetry(Outcome<StsCredentialsResult> outcome) =>
+    internal static bool ShouldRetry(AttemptOutcome<StsCredentialsResult> outcome) =>
         outcome.Exception is CredentialRequestFailedException { IsTransient: true } failed
         && failed.ErrorCode is not ("ExpiredToken" or "ExpiredTokenException" or StsErrors.ResponseTooLargeCode);
 

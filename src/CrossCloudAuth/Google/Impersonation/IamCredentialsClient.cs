@@ -3,7 +3,6 @@ using System.Text.Json;
 using CrossCloudAuth.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Polly;
 
 namespace CrossCloudAuth.Google;
 
@@ -21,7 +20,7 @@ internal sealed partial class IamCredentialsClient
     private readonly ImpersonationContext _context;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _timeout;
-    private readonly ResiliencePipeline<HopResponse> _retry;
+    private readonly HopRetry<HopResponse> _retry;
     private readonly ILogger _logger;
 
     public IamCredentialsClient(HttpClient httpClient, Uri accessTokenUrl, IReadOnlyList<string> delegates, ImpersonationContext context, TimeProvider timeProvider, TimeSpan timeout, HopRetryOptions retry, ILogger? logger)

@@ -4,7 +4,6 @@ using System.Text.Json;
 using CrossCloudAuth.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Polly;
 
 namespace CrossCloudAuth.Google;
 
@@ -23,7 +22,7 @@ internal sealed partial class GoogleStsExchanger : ICredentialProvider<AuthToken
     private readonly AuthenticationHeaderValue? _clientAuthentication;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _timeout;
-    private readonly ResiliencePipeline<HopResponse> _retry;
+    private readonly HopRetry<HopResponse> _retry;
     private readonly ILogger _logger;
 
     public GoogleStsExchanger(
