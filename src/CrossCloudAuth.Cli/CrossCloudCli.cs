@@ -7,6 +7,16 @@ namespace CrossCloudAuth.Cli;
 /// run every command in-process.</summary>
 internal static class CrossCloudCli
 {
+    private const string Description = """
+        crosscloud: keyless identity across AWS, Kubernetes and Google Cloud.
+
+        Exit codes: 0 success; 1 a hop was rejected (doctor: it stopped at a hop); 2 wrong command line;
+        3 misconfigured (a file, variable or option must change); 4 no credential source here; 130 cancelled.
+        """;
+
+    // The tokens of System.CommandLine's HelpOption (and its aliases) and VersionOption, which RootCommand adds.
+    private static readonly string[] HelpAndVersionTokens = ["--help", "-h", "/h", "-?", "/?", "--version"];
+
     /// <summary>Runs one command line.</summary>
     /// <param name="args">The arguments.</param>
     /// <param name="host">The environment, writers and clock.</param>
@@ -14,7 +24,7 @@ internal static class CrossCloudCli
     /// <returns>The exit code (<see cref="ExitCodes"/>).</returns>
     public static async Task<int> RunAsync(string[] args, CliHost host, CancellationToken cancellationToken = default)
     {
-        RootCommand root = CreateRootCommand(host, args.Length > 0 ? args[0] : null);
+        Command root = CreateRootCommand(host, args);
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -43,21 +53,18 @@ internal static class CrossCloudCli
         }
     }
 
-    /// <summary>Creates the command tree.</summary>
+    /// <summary>Creates the command tree for one command line.</summary>
     /// <param name="host">The host the commands run against.</param>
-    /// <param name="invoked">The first argument. A process runs one command, so when it names one, only that command is
-    /// built: kubectl and scripts start <c>eks-token</c> and <c>token</c> once per credential, and the other commands'
-    /// option trees would be start-up cost. Otherwise (no command, <c>--help</c>, a typo) the whole tree is built, for
-    /// help and suggestions.</param>
+    /// <param name="args">The command line. A process runs one command, so when the first argument names one, only
+    /// that command is built: kubectl and scripts start <c>eks-token</c> and <c>token</c> once per credential, and the
+    /// other commands' option trees would be start-up cost. For the same reason the root's <c>--help</c> and
+    /// <c>--version</c> options (whose descriptions are loaded from System.CommandLine's resources, about a millisecond
+    /// in a new process) are built only when the line holds one of their tokens. Otherwise (no command, help, a typo)
+    /// the whole tree is built, for help and suggestions.</param>
     /// <returns>The root command.</returns>
-    public static RootCommand CreateRootCommand(CliHost host, string? invoked = null)
+    public static Command CreateRootCommand(CliHost host, IReadOnlyList<string> args)
     {
-        var root = new RootCommand("""
-            crosscloud: keyless identity across AWS, Kubernetes and Google Cloud.
-
-            Exit codes: 0 success; 1 a hop was rejected (doctor: it stopped at a hop); 2 wrong command line;
-            3 misconfigured (a file, variable or option must change); 4 no credential source here; 130 cancelled.
-            """);
+        string? invoked = args.Count > 0 ? args[0] : null;
         (string Name, Func<CliHost, Command> Create)[] commands =
         [
             ("doctor", DoctorCommand.Create),
@@ -67,6 +74,9 @@ internal static class CrossCloudCli
             ("emulator", EmulatorCommand.Create),
         ];
         bool one = Array.Exists(commands, c => c.Name == invoked);
+        Command root = one && !args.Any(HelpAndVersionTokens.Contains)
+            ? new Command("crosscloud", Description)
+            : new RootCommand(Description);
         foreach ((string name, Func<CliHost, Command> create) in commands)
         {
             if (!one || name == invoked)

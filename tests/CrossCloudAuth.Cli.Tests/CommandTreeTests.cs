@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using CrossCloudAuth.Testing;
 
 namespace CrossCloudAuth.Cli.Tests;
@@ -17,9 +18,24 @@ public sealed class CommandTreeTests
     [InlineData("emulator")]
     public void CreateRootCommand_FirstArgumentNamesACommand_BuildsOnlyThatCommand(string name)
     {
-        RootCommand root = CrossCloudCli.CreateRootCommand(Host(), name);
+        Command root = CrossCloudCli.CreateRootCommand(Host(), [name, "--cluster", "c"]);
 
         Assert.Equal([name], root.Subcommands.Select(c => c.Name));
+        Assert.DoesNotContain(root.Options, o => o is HelpOption or VersionOption);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("-?")]
+    [InlineData("--version")]
+    public void CreateRootCommand_OneCommandWithHelpOrVersion_HasTheRootsHelpAndVersion(string token)
+    {
+        Command root = CrossCloudCli.CreateRootCommand(Host(), ["eks-token", token]);
+
+        Assert.IsType<RootCommand>(root);
+        Assert.Equal(["eks-token"], root.Subcommands.Select(c => c.Name));
+        Assert.Contains(root.Options, o => o is HelpOption);
     }
 
     [Theory]
@@ -28,7 +44,7 @@ public sealed class CommandTreeTests
     [InlineData("eks-tokn")]
     public void CreateRootCommand_NoCommandNamed_BuildsEveryCommand(string? first)
     {
-        RootCommand root = CrossCloudCli.CreateRootCommand(Host(), first);
+        Command root = CrossCloudCli.CreateRootCommand(Host(), first is null ? [] : [first]);
 
         Assert.Equal(All, root.Subcommands.Select(c => c.Name));
     }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using CrossCloudAuth.Platform;
 
@@ -67,24 +69,29 @@ public sealed class ExecCredential
             throw new CredentialConfigurationException(Hop, $"{ExecInfoVariable} is {execInfo.Length} characters long, more than the {MaxExecInfoLength} an ExecCredential request takes. Unset it, or run the plugin from kubectl.");
         }
 
-        ExecCredentialRequest? request;
+        // Read with JsonDocument rather than a serializer contract: two strings are all the answer depends on, and a
+        // credential plugin starts once per token, so building serializer metadata would be most of this call's cost.
+        string? kind;
+        string? apiVersion;
         try
         {
-            request = JsonSerializer.Deserialize(execInfo, ExecCredentialJsonContext.Default.ExecCredentialRequest);
+            using JsonDocument request = JsonDocument.Parse(execInfo);
+            kind = StringProperty(request.RootElement, "kind");
+            apiVersion = StringProperty(request.RootElement, "apiVersion");
         }
         catch (JsonException e)
         {
             throw new CredentialConfigurationException(Hop, $"{ExecInfoVariable} is not JSON ({e.Message}). kubectl sets it to an ExecCredential object; unset it when running the plugin by hand.", e);
         }
 
-        if (request is null || request.Kind != "ExecCredential" || string.IsNullOrEmpty(request.ApiVersion))
+        if (kind != "ExecCredential" || string.IsNullOrEmpty(apiVersion))
         {
             throw new CredentialConfigurationException(Hop, $"{ExecInfoVariable} is not an ExecCredential object with an apiVersion. kubectl sets it; unset it when running the plugin by hand.");
         }
 
-        return request.ApiVersion is ApiVersionV1 or ApiVersionV1Beta1
-            ? request.ApiVersion
-            : throw new CredentialConfigurationException(Hop, $"kubectl asked for the ExecCredential API version '{Shorten(request.ApiVersion)}' ({ExecInfoVariable}), but this plugin answers only {ApiVersionV1} and {ApiVersionV1Beta1}. Set the kubeconfig's exec apiVersion to one of them.");
+        return apiVersion is ApiVersionV1 or ApiVersionV1Beta1
+            ? apiVersion
+            : throw new CredentialConfigurationException(Hop, $"kubectl asked for the ExecCredential API version '{Shorten(apiVersion)}' ({ExecInfoVariable}), but this plugin answers only {ApiVersionV1} and {ApiVersionV1Beta1}. Set the kubeconfig's exec apiVersion to one of them.");
     }
 
     /// <summary>Creates the answer to the request in the environment's <c>KUBERNETES_EXEC_INFO</c>.</summary>
@@ -100,22 +107,34 @@ public sealed class ExecCredential
     /// <returns>The JSON document, indented, which contains the token.</returns>
     public string ToJson()
     {
-        var document = new ExecCredentialDocument
+        // Written field by field (escaped by Utf8JsonWriter), for the same reason the request is read with JsonDocument.
+        ArrayBufferWriter<byte> buffer = new(1024 + (_token.Token.Length * 2));
+        using (Utf8JsonWriter json = new(buffer, new JsonWriterOptions { Indented = true }))
         {
-            ApiVersion = ApiVersion,
-            Status = new ExecCredentialStatus
-            {
-                ExpirationTimestamp = _token.ExpiresOn.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                Token = _token.Token,
-            },
-        };
-        return JsonSerializer.Serialize(document, ExecCredentialJsonContext.Default.ExecCredentialDocument);
+            json.WriteStartObject();
+            json.WriteString("kind", "ExecCredential");
+            json.WriteString("apiVersion", ApiVersion);
+            json.WriteStartObject("spec");
+            json.WriteEndObject();
+            json.WriteStartObject("status");
+            json.WriteString("expirationTimestamp", _token.ExpiresOn.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            json.WriteString("token", _token.Token);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>Describes the credential without its token.</summary>
     /// <returns>The API version and the expiry.</returns>
     public override string ToString() =>
         $"ExecCredential {ApiVersion}, expires {_token.ExpiresOn.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}";
+
+    private static string? StringProperty(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 
     private static string Shorten(string? value) => value is null ? "(none)" : value.Length > 80 ? value[..80] + "…" : value;
 }

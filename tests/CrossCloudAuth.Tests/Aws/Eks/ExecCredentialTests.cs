@@ -26,6 +26,32 @@ public sealed class ExecCredentialTests
         Assert.Equal(Token.Token, status.GetProperty("token").GetString());
     }
 
+    [Fact]
+    public void ToJson_Always_IsTheIndentedDocumentAwsEksGetTokenPrints() =>
+        Assert.Equal(
+            """
+            {
+              "kind": "ExecCredential",
+              "apiVersion": "client.authentication.k8s.io/v1",
+              "spec": {},
+              "status": {
+                "expirationTimestamp": "2026-11-23T12:14:00Z",
+                "token": "k8s-aws-v1.secret-token-value"
+              }
+            }
+            """.ReplaceLineEndings("\n"),
+            new ExecCredential(Token, ExecCredential.ApiVersionV1).ToJson());
+
+    [Fact]
+    public void ToJson_TokenWithCharactersJsonMustEscape_IsEscaped()
+    {
+        AuthToken odd = new("a\"b\\c<d>\u0001", Token.ExpiresOn);
+
+        using JsonDocument json = JsonDocument.Parse(new ExecCredential(odd).ToJson());
+
+        Assert.Equal(odd.Token, json.RootElement.GetProperty("status").GetProperty("token").GetString());
+    }
+
     [Theory]
     [InlineData(null, ExecCredential.ApiVersionV1Beta1)]
     [InlineData("", ExecCredential.ApiVersionV1Beta1)]
@@ -39,6 +65,10 @@ public sealed class ExecCredentialTests
     [InlineData("""{"kind":"Pod","apiVersion":"v1"}""")]
     [InlineData("not json")]
     [InlineData("[]")]
+    [InlineData("\"ExecCredential\"")]
+    [InlineData("""{"kind":"ExecCredential","apiVersion":1}""")]
+    [InlineData("""{"kind":["ExecCredential"],"apiVersion":"client.authentication.k8s.io/v1"}""")]
+    [InlineData("{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\"")]
     public void NegotiateApiVersion_UnsupportedOrMalformed_ThrowsConfigurationExceptionNamingTheVariable(string execInfo)
     {
         CredentialConfigurationException e = Assert.Throws<CredentialConfigurationException>(() => ExecCredential.NegotiateApiVersion(execInfo));
