@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Reflection;
 
 namespace CrossCloudAuth.Diagnostics;
 
@@ -21,11 +20,9 @@ internal static class Telemetry
     public const string Success = "success";
     public const string Failure = "failure";
 
-    private static readonly string? s_version = typeof(Telemetry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+    public static readonly ActivitySource ActivitySource = new(CrossCloudAuthDiagnostics.ActivitySourceName, LibraryVersion.Informational);
 
-    public static readonly ActivitySource ActivitySource = new(CrossCloudAuthDiagnostics.ActivitySourceName, s_version);
-
-    public static readonly Meter Meter = new(CrossCloudAuthDiagnostics.MeterName, s_version);
+    public static readonly Meter Meter = new(CrossCloudAuthDiagnostics.MeterName, LibraryVersion.Informational);
 
     public static readonly Counter<long> Refreshes = Meter.CreateCounter<long>(
         "crosscloudauth.credential.refreshes",

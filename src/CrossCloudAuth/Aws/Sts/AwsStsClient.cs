@@ -35,7 +35,7 @@ internal sealed partial class AwsStsClient
     /// <summary>STS accepts a signature up to 5 minutes off its clock; a smaller offset is left alone.</summary>
     private static readonly TimeSpan s_skewWorthCorrecting = TimeSpan.FromMinutes(4);
 
-    private static readonly ProductInfoHeaderValue s_userAgent = new("CrossCloudAuth", typeof(AwsStsClient).Assembly.GetName().Version?.ToString(3) ?? "1.0");
+    private static readonly ProductInfoHeaderValue s_userAgent = new("CrossCloudAuth", LibraryVersion.Version);
 
     private readonly Uri _endpoint;
     private readonly HttpClient _http;
