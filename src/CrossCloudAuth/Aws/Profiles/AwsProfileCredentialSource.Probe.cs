@@ -11,8 +11,7 @@ public sealed partial class AwsProfileCredentialSource
         /// <summary>The profile (and every <c>source_profile</c> it names) is one this source resolves.</summary>
         Supported,
 
-        /// <summary>The profile, or a profile it sources from, uses <c>credential_process</c>, SSO or MFA: only the AWS
-        /// SDK resolves it.</summary>
+        /// <summary>The profile, or a profile it sources from, uses SSO or MFA: only the AWS SDK resolves it.</summary>
         NeedsAwsSdk,
     }
 
@@ -45,8 +44,7 @@ public sealed partial class AwsProfileCredentialSource
                 break;
             }
 
-            string? needs = profile.ContainsKey("credential_process") ? "credential_process"
-                : profile.ContainsKey("sso_session") || profile.ContainsKey("sso_start_url") ? "sso"
+            string? needs = profile.ContainsKey("sso_session") || profile.ContainsKey("sso_start_url") ? "sso"
                 : Blank(profile.GetValueOrDefault("mfa_serial")) is not null ? "mfa_serial"
                 : null;
             if (needs is not null)

@@ -11,7 +11,8 @@ namespace CrossCloudAuth.Aws;
 /// AWS credentials described by a named profile of the shared config files (<c>~/.aws/config</c>,
 /// <c>~/.aws/credentials</c>), as the AWS CLI reads them: static keys, <c>role_arn</c> with
 /// <c>web_identity_token_file</c>, <c>source_profile</c> (chains of any length) or <c>credential_source</c>
-/// (<c>Environment</c>, <c>Ec2InstanceMetadata</c>, <c>EcsContainer</c>), with <c>role_session_name</c>,
+/// (<c>Environment</c>, <c>Ec2InstanceMetadata</c>, <c>EcsContainer</c>), or <c>credential_process</c> (a command that
+/// prints the credentials, run through <c>/bin/sh -c</c> within one minute), with <c>role_session_name</c>,
 /// <c>external_id</c>, <c>duration_seconds</c> and <c>region</c>.
 /// </summary>
 /// <remarks>
@@ -20,7 +21,7 @@ namespace CrossCloudAuth.Aws;
 /// <see cref="RefreshAheadCache{TCredential}"/> like any other. If resolution fails, the next call reads the files again.</para>
 /// <para>A named profile that does not exist, a <c>source_profile</c> cycle and a role without a source are
 /// configuration errors that list what was found; the implicit <c>default</c> profile missing means this source is
-/// unavailable. <c>credential_process</c>, SSO and MFA profiles are not resolved here: <see cref="DefaultAwsCredentialChain"/>
+/// unavailable. SSO and MFA profiles are not resolved here: <see cref="DefaultAwsCredentialChain"/>
 /// hands them to the AWS SDK's resolver, or feed such credentials through <see cref="AwsSdkCredentialSource"/>.</para>
 /// <para>This type is thread-safe.</para>
 /// </remarks>
@@ -33,6 +34,7 @@ public sealed partial class AwsProfileCredentialSource : ICredentialProvider<Aws
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly HttpClient? _httpClient;
+    private readonly IProcessRunner? _processRunner;
     private readonly string _profileName;
     private readonly bool _profileNamedExplicitly;
     private readonly SemaphoreSlim _resolving = new(1, 1);
@@ -56,9 +58,11 @@ public sealed partial class AwsProfileCredentialSource : ICredentialProvider<Aws
         ISystemEnvironment? environment,
         TimeProvider? timeProvider = null,
         ILogger? logger = null,
-        HttpClient? httpClient = null)
+        HttpClient? httpClient = null,
+        IProcessRunner? processRunner = null)
     {
         _httpClient = httpClient;
+        _processRunner = processRunner;
         _options = options ?? new AwsProfileCredentialSourceOptions();
         _environment = environment ?? SystemEnvironment.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
@@ -162,7 +166,9 @@ public sealed partial class AwsProfileCredentialSource : ICredentialProvider<Aws
         string? roleArn = Blank(profile.GetValueOrDefault("role_arn"));
         if (roleArn is null)
         {
-            return StaticKeys(profile, hop) ?? throw new CredentialConfigurationException(hop, Unsupported(profile) ?? $"The profile '{name}' has neither role_arn nor aws_access_key_id / aws_secret_access_key.");
+            return (ICredentialProvider<AwsCredentials>?)StaticKeys(profile, hop)
+                ?? CredentialProcess(profile, hop)
+                ?? throw new CredentialConfigurationException(hop, Unsupported(profile) ?? $"The profile '{name}' has neither role_arn, aws_access_key_id / aws_secret_access_key nor credential_process.");
         }
 
         string? sessionName = Blank(profile.GetValueOrDefault("role_session_name"));
@@ -263,13 +269,13 @@ public sealed partial class AwsProfileCredentialSource : ICredentialProvider<Aws
         return new StaticCredentialSource(new AwsCredentials(keyId, secret, Blank(profile.GetValueOrDefault("aws_session_token"))), hop);
     }
 
+    private CredentialProcessSource? CredentialProcess(Dictionary<string, string> profile, string hop) =>
+        Blank(profile.GetValueOrDefault("credential_process")) is string command
+            ? new CredentialProcessSource(command, hop, _timeProvider, _processRunner)
+            : null;
+
     private static string? Unsupported(Dictionary<string, string> profile)
     {
-        if (profile.ContainsKey("credential_process"))
-        {
-            return "credential_process profiles are not supported (running a command is left to the AWS SDK): resolve them with the AWS SDK and pass the result to AwsSdkCredentialSource.";
-        }
-
         if (profile.ContainsKey("sso_session") || profile.ContainsKey("sso_start_url"))
         {
             return "SSO profiles need an interactive login and are not supported for workloads: resolve them with the AWS SDK and pass the result to AwsSdkCredentialSource.";

@@ -144,22 +144,22 @@ public sealed class DefaultAwsCredentialChainTests
     }
 
     [Fact]
-    public async Task GetAsync_CredentialProcessProfileWithSdkDelegationOff_ThrowsConfigurationNamingTheSetting()
+    public async Task GetAsync_SsoProfileWithSdkDelegationOff_ThrowsConfigurationNamingTheSetting()
     {
-        _environment.WithFile(ConfigPath, "[default]\ncredential_process = /usr/local/bin/get-credentials\n");
+        _environment.WithFile(ConfigPath, "[default]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n");
         using DefaultAwsCredentialChain chain = new(new DefaultAwsCredentialChainOptions { UseAwsSdkForOtherProfiles = false }, _environment, _clock, _logger);
 
         CredentialConfigurationException error = await Assert.ThrowsAsync<CredentialConfigurationException>(() => chain.GetAsync().AsTask());
 
-        Assert.Contains("credential_process", error.Message, StringComparison.Ordinal);
+        Assert.Contains("sso", error.Message, StringComparison.Ordinal);
         Assert.Contains("UseAwsSdkForOtherProfiles", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // the profile runs a shell script
-    public async Task GetAsync_CredentialProcessProfile_IsResolvedByTheAwsSdkBehindTheCache()
+    public async Task GetAsync_CredentialProcessProfile_IsResolvedByTheProfileSourceBehindTheCache()
     {
-        // The AWS SDK reads the files and runs the process itself, so this one profile lives on disk.
+        // The script the profile runs lives on disk; the files are read through the environment seam.
         string directory = Directory.CreateTempSubdirectory("crosscloudauth-chain-").FullName;
         try
         {
@@ -177,7 +177,7 @@ public sealed class DefaultAwsCredentialChainTests
 
             Assert.Equal("AKIAPROCESS000000001", first.AccessKeyId);
             Assert.Same(first, second);
-            Assert.Equal("aws-sdk-profile:default", chain.HopName);
+            Assert.Equal("aws-profile:default", chain.HopName);
         }
         finally
         {

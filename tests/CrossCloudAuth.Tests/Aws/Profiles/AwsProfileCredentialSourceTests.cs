@@ -145,6 +145,30 @@ public sealed class AwsProfileCredentialSourceTests : AwsCredentialSourceContrac
     }
 
     [Fact]
+    public async Task GetAsync_RoleSourcedFromACredentialProcessProfile_AssumesTheRoleWithWhatTheCommandPrinted()
+    {
+        Environment.WithFile(ConfigPath, """
+            [profile deploy]
+            role_arn = arn:aws:iam::222222222222:role/deployer
+            source_profile = tools
+
+            [profile tools]
+            credential_process = /opt/bin/get-creds --account tools
+            """);
+        Options.ProfileName = "deploy";
+        ScriptedProcessRunner runner = new($$"""{"Version":1,"AccessKeyId":"AKIAPROCESS000000001","SecretAccessKey":"{{AwsTestData.SecretAccessKey}}","Expiration":"{{AwsTestData.Now.AddHours(1):O}}"}""");
+        Http.On(HttpMethod.Post, "/", StsResponses.Ok(StsResponses.AssumeRole(AwsTestData.Now.AddHours(1))));
+        Options.Sts.HttpClient = Http.CreateClient();
+        Options.Sts.Retry = new HopRetryOptions { MaxAttempts = 1 };
+        using AwsProfileCredentialSource source = new(Options, Environment, Time, logger: null, httpClient: null, processRunner: runner);
+
+        await source.GetAsync();
+
+        Assert.Equal("/opt/bin/get-creds --account tools", Assert.Single(runner.Started).ArgumentList[^1]);
+        Assert.Contains("Credential=AKIAPROCESS000000001/", Http.Requests.Single().Headers["Authorization"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetAsync_CredentialSourceEnvironmentWithExternalIdAndDuration_AssumesRoleOverEnvironmentKeys()
     {
         Environment.Set("AWS_ACCESS_KEY_ID", "AKIAENVIRONMENT00001").Set("AWS_SECRET_ACCESS_KEY", AwsTestData.SecretAccessKey);
@@ -229,9 +253,8 @@ public sealed class AwsProfileCredentialSourceTests : AwsCredentialSourceContrac
     [InlineData("role_arn = arn:aws:iam::1:role/a", "nothing to assume it with")]
     [InlineData("role_arn = arn:aws:iam::1:role/a\ncredential_source = Magic", "Environment, Ec2InstanceMetadata or EcsContainer")]
     [InlineData("role_arn = arn:aws:iam::1:role/a\ncredential_source = Environment\nsource_profile = b", "both")]
-    [InlineData("credential_process = /bin/creds", "credential_process")]
     [InlineData("sso_session = corp", "SSO")]
-    [InlineData("region = us-east-1", "neither role_arn nor")]
+    [InlineData("region = us-east-1", "neither role_arn")]
     [InlineData("aws_access_key_id = AKIA1", "aws_secret_access_key")]
     [InlineData("role_arn = arn:aws:iam::1:role/a\ncredential_source = Environment\nduration_seconds = an hour", "duration_seconds")]
     [InlineData("role_arn = arn:aws:iam::1:role/a\ncredential_source = Environment\nmfa_serial = arn:aws:iam::1:mfa/u", "MFA")]

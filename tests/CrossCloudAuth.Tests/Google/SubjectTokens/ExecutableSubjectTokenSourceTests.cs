@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CrossCloudAuth.Google;
+using CrossCloudAuth.Platform;
 using CrossCloudAuth.Tests.TestDoubles;
 using Microsoft.Extensions.Time.Testing;
 
@@ -18,7 +19,7 @@ public sealed class ExecutableSubjectTokenSourceTests
     {
         _environment.Set("GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES", null);
 
-        CredentialConfigurationException error = Assert.Throws<CredentialConfigurationException>(() => Create(new ScriptedRunner("{}")));
+        CredentialConfigurationException error = Assert.Throws<CredentialConfigurationException>(() => Create(new ScriptedProcessRunner("{}")));
 
         Assert.Contains("GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES=1", error.Message, StringComparison.Ordinal);
     }
@@ -26,7 +27,7 @@ public sealed class ExecutableSubjectTokenSourceTests
     [Fact]
     public async Task GetSubjectTokenAsync_OidcResponse_PassesEnvironmentAndReturnsIdToken()
     {
-        ScriptedRunner runner = new($$"""{"version":1,"success":true,"token_type":"{{SubjectTokenTypes.IdToken}}","id_token":"oidc-token","expiration_time":{{s_now.AddHours(1).ToUnixTimeSeconds()}}}""");
+        ScriptedProcessRunner runner = new($$"""{"version":1,"success":true,"token_type":"{{SubjectTokenTypes.IdToken}}","id_token":"oidc-token","expiration_time":{{s_now.AddHours(1).ToUnixTimeSeconds()}}}""");
         ExecutableSubjectTokenSource source = Create(runner, outputFile: "/tmp/out.json", email: "sa@p.iam.gserviceaccount.com");
 
         Assert.Equal("oidc-token", await source.GetSubjectTokenAsync());
@@ -45,7 +46,7 @@ public sealed class ExecutableSubjectTokenSourceTests
     [Fact]
     public async Task GetSubjectTokenAsync_SamlResponseWithoutExpiration_ReturnsAssertion()
     {
-        ExecutableSubjectTokenSource source = Create(new ScriptedRunner($$"""{"version":1,"success":true,"token_type":"{{SubjectTokenTypes.Saml2}}","saml_response":"PHNhbWw+"}"""));
+        ExecutableSubjectTokenSource source = Create(new ScriptedProcessRunner($$"""{"version":1,"success":true,"token_type":"{{SubjectTokenTypes.Saml2}}","saml_response":"PHNhbWw+"}"""));
 
         Assert.Equal("PHNhbWw+", await source.GetSubjectTokenAsync());
     }
@@ -54,7 +55,7 @@ public sealed class ExecutableSubjectTokenSourceTests
     public async Task GetSubjectTokenAsync_ValidOutputFile_DoesNotRunTheProgram()
     {
         _environment.WithFile("/tmp/out.json", $$"""{"version":1,"success":true,"token_type":"{{SubjectTokenTypes.Jwt}}","id_token":"cached","expiration_time":{{s_now.AddMinutes(5).ToUnixTimeSeconds()}}}""");
-        ScriptedRunner runner = new("{}");
+        ScriptedProcessRunner runner = new("{}");
         ExecutableSubjectTokenSource source = Create(runner, outputFile: "/tmp/out.json");
 
         Assert.Equal("cached", await source.GetSubjectTokenAsync());
@@ -65,7 +66,7 @@ public sealed class ExecutableSubjectTokenSourceTests
     public async Task GetSubjectTokenAsync_ExpiredOutputFile_RunsTheProgram()
     {
         _environment.WithFile("/tmp/out.json", $$"""{"version":1,"success":true,"token_type":"{{SubjectTokenTypes.Jwt}}","id_token":"old","expiration_time":{{s_now.AddMinutes(-1).ToUnixTimeSeconds()}}}""");
-        ScriptedRunner runner = new($$"""{"version":1,"success":true,"token_type":"{{SubjectTokenTypes.Jwt}}","id_token":"new","expiration_time":{{s_now.AddHours(1).ToUnixTimeSeconds()}}}""");
+        ScriptedProcessRunner runner = new($$"""{"version":1,"success":true,"token_type":"{{SubjectTokenTypes.Jwt}}","id_token":"new","expiration_time":{{s_now.AddHours(1).ToUnixTimeSeconds()}}}""");
         ExecutableSubjectTokenSource source = Create(runner, outputFile: "/tmp/out.json");
 
         Assert.Equal("new", await source.GetSubjectTokenAsync());
@@ -85,7 +86,7 @@ public sealed class ExecutableSubjectTokenSourceTests
     [InlineData("secret-token-value", "not a valid JSON response")]
     public async Task GetSubjectTokenAsync_BadResponse_ThrowsWithoutTheOutput(string output, string expected)
     {
-        ExecutableSubjectTokenSource source = Create(new ScriptedRunner(output));
+        ExecutableSubjectTokenSource source = Create(new ScriptedProcessRunner(output));
 
         CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => source.GetSubjectTokenAsync().AsTask());
 
@@ -97,7 +98,7 @@ public sealed class ExecutableSubjectTokenSourceTests
     [Fact]
     public async Task GetSubjectTokenAsync_OutputFileWithoutExpiration_Throws()
     {
-        ExecutableSubjectTokenSource source = Create(new ScriptedRunner($$"""{"version":1,"success":true,"token_type":"{{SubjectTokenTypes.Jwt}}","id_token":"x"}"""), outputFile: "/tmp/out.json");
+        ExecutableSubjectTokenSource source = Create(new ScriptedProcessRunner($$"""{"version":1,"success":true,"token_type":"{{SubjectTokenTypes.Jwt}}","id_token":"x"}"""), outputFile: "/tmp/out.json");
 
         CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => source.GetSubjectTokenAsync().AsTask());
 
@@ -107,7 +108,7 @@ public sealed class ExecutableSubjectTokenSourceTests
     [Fact]
     public async Task GetSubjectTokenAsync_NonZeroExit_Throws()
     {
-        ExecutableSubjectTokenSource source = Create(new ScriptedRunner("{}", exitCode: 3));
+        ExecutableSubjectTokenSource source = Create(new ScriptedProcessRunner("{}", exitCode: 3));
 
         CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => source.GetSubjectTokenAsync().AsTask());
 
@@ -117,7 +118,7 @@ public sealed class ExecutableSubjectTokenSourceTests
     [Fact]
     public async Task GetSubjectTokenAsync_Timeout_ThrowsTransient()
     {
-        ExecutableSubjectTokenSource source = Create(new ScriptedRunner(new TimeoutException()));
+        ExecutableSubjectTokenSource source = Create(new ScriptedProcessRunner(new TimeoutException()));
 
         CredentialRequestFailedException error = await Assert.ThrowsAsync<CredentialRequestFailedException>(() => source.GetSubjectTokenAsync().AsTask());
 
@@ -128,7 +129,7 @@ public sealed class ExecutableSubjectTokenSourceTests
     [Fact]
     public async Task GetSubjectTokenAsync_AllowVariableRemovedLater_Throws()
     {
-        ExecutableSubjectTokenSource source = Create(new ScriptedRunner("{}"));
+        ExecutableSubjectTokenSource source = Create(new ScriptedProcessRunner("{}"));
         _environment.Set("GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES", "0");
 
         await Assert.ThrowsAsync<CredentialConfigurationException>(() => source.GetSubjectTokenAsync().AsTask());
@@ -171,7 +172,7 @@ public sealed class ExecutableSubjectTokenSourceTests
         }
     }
 
-    private ExecutableSubjectTokenSource Create(ScriptedRunner runner, string? outputFile = null, string? email = null) => new(
+    private ExecutableSubjectTokenSource Create(ScriptedProcessRunner runner, string? outputFile = null, string? email = null) => new(
         new ExecutableSubjectTokenSourceOptions
         {
             Command = "/usr/local/bin/get-token  --audience=pool --verbose",
@@ -184,32 +185,4 @@ public sealed class ExecutableSubjectTokenSourceTests
             TimeProvider = _time,
         },
         runner);
-
-    private sealed class ScriptedRunner : IProcessRunner
-    {
-        private readonly string? _output;
-        private readonly int _exitCode;
-        private readonly Exception? _error;
-
-        public ScriptedRunner(string output, int exitCode = 0)
-        {
-            _output = output;
-            _exitCode = exitCode;
-        }
-
-        public ScriptedRunner(Exception error) => _error = error;
-
-        public List<ProcessStartInfo> Started { get; } = [];
-
-        public List<TimeSpan> Timeouts { get; } = [];
-
-        public Task<ProcessResult> RunAsync(ProcessStartInfo startInfo, TimeSpan timeout, int maxOutputBytes, TimeProvider timeProvider, CancellationToken cancellationToken)
-        {
-            Started.Add(startInfo);
-            Timeouts.Add(timeout);
-            return _error is not null
-                ? Task.FromException<ProcessResult>(_error)
-                : Task.FromResult(new ProcessResult(_exitCode, System.Text.Encoding.UTF8.GetBytes(_output!)));
-        }
-    }
 }

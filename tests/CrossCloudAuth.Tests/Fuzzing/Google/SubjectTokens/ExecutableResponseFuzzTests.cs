@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using CrossCloudAuth.Google;
+using CrossCloudAuth.Platform;
 using CrossCloudAuth.Tests.TestDoubles;
 using CsCheck;
 using Microsoft.Extensions.Time.Testing;

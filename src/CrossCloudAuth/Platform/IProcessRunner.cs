@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace CrossCloudAuth.Google;
+namespace CrossCloudAuth.Platform;
 
 /// <summary>Runs a program and collects its standard output; the seam that lets tests script executables.</summary>
 internal interface IProcessRunner

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 
-namespace CrossCloudAuth.Google;
+namespace CrossCloudAuth.Platform;
 
 /// <summary>Runs real processes: standard input closed, standard output read with a cap, standard error discarded.</summary>
 internal sealed class ProcessRunner : IProcessRunner
