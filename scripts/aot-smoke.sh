@@ -65,4 +65,20 @@ assert "diagnosis" not in report, report.get("diagnosis")
 assert report["hops"] and all(hop["ok"] for hop in report["hops"]), [h["name"] for h in report["hops"] if not h["ok"]]
 PY
 echo "aot smoke: ok   doctor --json (healthy)"
+# Profiles: credential_process runs under Native AOT; an SSO profile (which the tool leaves to no SDK resolver, see
+# docs/aws.md) is a configuration error (exit 3) that says what to use instead.
+cat >"$work/creds.sh" <<'SH'
+#!/bin/sh
+echo '{"Version": 1, "AccessKeyId": "AKIAPROCESS000000001", "SecretAccessKey": "processSecret0000000000000000000000000001"}'
+SH
+chmod +x "$work/creds.sh"
+printf '[profile proc]\ncredential_process = %s\nregion = us-east-1\n\n[profile sso]\nsso_session = s\nsso_account_id = 111122223333\nsso_role_name = Admin\nregion = us-east-1\n' "$work/creds.sh" >"$work/aws-config"
+AWS_CONFIG_FILE="$work/aws-config" "$tool" eks-token --cluster c --profile proc | grep -q '"token": "k8s-aws-v1\.' || fail "eks-token with a credential_process profile"
+echo "aot smoke: ok   eks-token --profile (credential_process)"
+set +e
+sso_error=$(env -u AWS_ROLE_ARN -u AWS_WEB_IDENTITY_TOKEN_FILE AWS_PROFILE=sso AWS_CONFIG_FILE="$work/aws-config" "$tool" eks-token --cluster c 2>&1 >/dev/null)
+sso_exit=$?
+set -e
+[ "$sso_exit" -eq 3 ] && grep -q "export-credentials" <<<"$sso_error" || fail "an SSO profile gave exit $sso_exit: $sso_error"
+echo "aot smoke: ok   SSO profile refused with a fix (exit 3)"
 echo "aot smoke: passed"

@@ -278,7 +278,7 @@ public sealed partial class AwsProfileCredentialSource : ICredentialProvider<Aws
     {
         if (profile.ContainsKey("sso_session") || profile.ContainsKey("sso_start_url"))
         {
-            return "SSO profiles need an interactive login and are not supported for workloads: resolve them with the AWS SDK and pass the result to AwsSdkCredentialSource.";
+            return "SSO profiles are not resolved by this library (they need an interactive 'aws sso login'). Use a profile with credential_process = aws configure export-credentials --profile NAME --format process, or resolve them with the AWS SDK and pass the result to AwsSdkCredentialSource.";
         }
 
         return null;
