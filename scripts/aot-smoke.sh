@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The Native AOT crosscloud as a kubeconfig or a script runs it: published for this machine (with its start-up
-# prefault), then eks-token (both ExecCredential versions), token and doctor against the emulator. Trimming and AOT
+# The Native AOT crosscloud as a kubeconfig or a script runs it: published for this machine (a fixed-address
+# executable, see docs/cli.md#performance), then eks-token (both ExecCredential versions), token and doctor against the emulator. Trimming and AOT
 # problems (reflection, a missing type) show only in this build, not in the framework-dependent tool the other tests
 # run in-process.
 # Usage: scripts/aot-smoke.sh [--no-build]   (--no-build: the Release build of the tool, for its emulator, exists)
@@ -30,6 +30,9 @@ start=$(date +%s)
 dotnet publish src/CrossCloudAuth.Cli -c Release -r "$rid" -o "$work/aot" >"$work/publish.log" 2>&1 || { cat "$work/publish.log" >&2; fail "publish ($rid)"; }
 tool="$work/aot/crosscloud"
 echo "aot smoke: published $rid in $(( $(date +%s) - start )) s ($(( $(stat -c %s "$tool") / 1024 / 1024 )) MiB)"
+# ELF e_type (bytes 16-17, little-endian): 2 is a fixed-address executable, 3 a PIE; the start-up figures assume 2.
+elf_type=$(od -An -t u2 -j 16 -N 2 "$tool" | tr -d ' ')
+[ "$elf_type" = 2 ] || fail "the executable is not a fixed-address (non-PIE) executable (ELF type $elf_type)"
 
 # The emulator lives in the framework-dependent tool (the Native AOT executable leaves it out).
 dotnet src/CrossCloudAuth.Cli/bin/Release/net10.0/crosscloud.dll emulator --dir "$work/cloud" >"$work/exports" 2>"$work/emulator.err" &
