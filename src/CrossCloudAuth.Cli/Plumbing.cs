@@ -116,7 +116,6 @@ internal static class Plumbing
         {
             ClusterName = cluster,
             Region = region,
-            StsEndpoint = host.Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_STS") is { Length: > 0 } sts && Uri.TryCreate(sts, UriKind.Absolute, out Uri? uri) ? uri : null,
         }, Context(host));
 
     /// <summary>Builds the Google credential from a credential configuration.</summary>

@@ -84,7 +84,9 @@ public sealed class EksTokenSource : ICredentialProvider<AuthToken>
         _clusterName = cluster;
         _margin = options.ExpiryMargin;
         _region = options.Region ?? AwsRegion.FromEnvironment(environment, HopName) ?? "us-east-1";
-        Uri endpoint = options.StsEndpoint ?? new Uri($"https://{AwsStsEndpoints.RegionalHost(_region)}/");
+        Uri endpoint = options.StsEndpoint
+            ?? AwsStsClient.ServiceUrlFromEnvironment(environment, HopName)
+            ?? new Uri($"https://{AwsStsEndpoints.RegionalHost(_region)}/");
         if (!AwsStsEndpoints.IsAllowedOverride(endpoint))
         {
             throw new CredentialConfigurationException(HopName, "StsEndpoint must be https, or http to a loopback address (a local emulator), without user info.");

@@ -13,7 +13,10 @@ public sealed class EksTokenSourceOptions
     /// cluster accepts any regional STS endpoint of its partition.</summary>
     public string? Region { get; set; }
 
-    /// <summary>Gets or sets an STS endpoint that replaces the regional one (a local emulator). Default: none.</summary>
+    /// <summary>Gets or sets an STS endpoint that replaces the regional one (a VPC endpoint, a local emulator). Default:
+    /// the environment's <c>AWS_ENDPOINT_URL_STS</c>, then <c>AWS_ENDPOINT_URL</c> (unless
+    /// <c>AWS_IGNORE_CONFIGURED_ENDPOINT_URLS</c> is true), as for the library's AWS STS calls; otherwise the regional
+    /// endpoint. It must be https, or http to a loopback address, without user info.</summary>
     public Uri? StsEndpoint { get; set; }
 
     /// <summary>Gets or sets how long before the server stops accepting a token it is reported as expired. Default:

@@ -258,7 +258,11 @@ internal sealed partial class AwsStsClient
             : throw new CredentialConfigurationException(hopName, $"The profile's region '{region}' is not an AWS region name such as 'us-east-2'.");
     }
 
-    private static Uri? ServiceUrlFromEnvironment(ISystemEnvironment environment, string hopName)
+    /// <summary>The STS endpoint the environment configures: <c>AWS_ENDPOINT_URL_STS</c>, then <c>AWS_ENDPOINT_URL</c>,
+    /// unless <c>AWS_IGNORE_CONFIGURED_ENDPOINT_URLS</c> is true; <see langword="null"/> when none. The AWS STS calls and
+    /// the EKS token's presigned URL both follow it, as the AWS CLI's do.</summary>
+    /// <exception cref="CredentialConfigurationException">A variable is not an absolute URL, or the flag is not a boolean.</exception>
+    internal static Uri? ServiceUrlFromEnvironment(ISystemEnvironment environment, string hopName)
     {
         if (EnvironmentFlag(environment, AwsEnvironmentVariables.IgnoreConfiguredEndpointUrls, hopName) == true)
         {

@@ -97,6 +97,28 @@ public sealed class EksTokenProviderTests
     }
 
     [Theory]
+    [InlineData("AWS_ENDPOINT_URL_STS", "https://sts-vpce.example.com", null, "sts-vpce.example.com")]
+    [InlineData("AWS_ENDPOINT_URL", "http://127.0.0.1:4566", null, "127.0.0.1:4566")]
+    [InlineData("AWS_ENDPOINT_URL_STS", "https://sts-vpce.example.com", "true", "sts.eu-west-1.amazonaws.com")]
+    public async Task GetAsync_EndpointFromTheEnvironment_FollowsTheStsCallsResolution(string variable, string value, string? ignore, string expectedAuthority)
+    {
+        _environment.Set("AWS_REGION", "eu-west-1").Set(variable, value).Set("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", ignore);
+        EksTokenSource provider = new(_source, new EksTokenSourceOptions { ClusterName = "c" }, _environment, _time);
+
+        Uri url = Decode(await provider.GetAsync());
+
+        Assert.Equal(expectedAuthority, url.Authority);
+    }
+
+    [Fact]
+    public void Ctor_PlainHttpRemoteEndpointFromTheEnvironment_ThrowsConfiguration()
+    {
+        _environment.Set("AWS_ENDPOINT_URL_STS", "http://sts.example.com");
+
+        Assert.Throws<CredentialConfigurationException>(() => new EksTokenSource(_source, new EksTokenSourceOptions { ClusterName = "c" }, _environment, _time));
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData("bad name")]
     public void Ctor_InvalidClusterName_ThrowsConfiguration(string? name)
