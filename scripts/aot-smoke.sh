@@ -72,7 +72,7 @@ echo "aot smoke: ok   doctor --json (healthy)"
 # docs/aws.md) is a configuration error (exit 3) that says what to use instead.
 cat >"$work/creds.sh" <<'SH'
 #!/bin/sh
-echo '{"Version": 1, "AccessKeyId": "AKIAPROCESS000000001", "SecretAccessKey": "processSecret0000000000000000000000000001"}'
+echo '{"Version": 1, "AccessKeyId": "AKIAEXAMPLEPROCESS", "SecretAccessKey": "processSecret0000000000000000000000000001"}'
 SH
 chmod +x "$work/creds.sh"
 printf '[profile proc]\ncredential_process = %s\nregion = us-east-1\n\n[profile sso]\nsso_session = s\nsso_account_id = 111122223333\nsso_role_name = Admin\nregion = us-east-1\n' "$work/creds.sh" >"$work/aws-config"
