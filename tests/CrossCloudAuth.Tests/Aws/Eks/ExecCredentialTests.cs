@@ -27,7 +27,7 @@ public sealed class ExecCredentialTests
     }
 
     [Fact]
-    public void ToJson_Always_IsTheIndentedDocumentAwsEksGetTokenPrints() =>
+    public void ToJson_Always_IsTheDocumentKubectlReadsInAwsEksGetTokensFieldOrder() =>
         Assert.Equal(
             """
             {
