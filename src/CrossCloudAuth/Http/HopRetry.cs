@@ -98,7 +98,7 @@ internal sealed partial class HopRetry<T>
 
     /// <summary>The wait before the attempt after <paramref name="failed"/>: the server's <c>Retry-After</c> when it sent
     /// one, otherwise the jittered exponential backoff; never more than <see cref="HopRetryOptions.MaxDelay"/>.</summary>
-    internal TimeSpan DelayAfter(AttemptOutcome<T> outcome, int failed)
+    private TimeSpan DelayAfter(AttemptOutcome<T> outcome, int failed)
     {
         if (_retryAfter is not null && outcome.Exception is null && _retryAfter(outcome.Result!) is TimeSpan requested && requested >= TimeSpan.Zero)
         {

@@ -90,12 +90,12 @@ internal sealed class CredentialProcessSource : ICredentialProvider<AwsCredentia
     }
 
     /// <summary>Reads the protocol's JSON; never quotes it.</summary>
-    internal static AwsCredentials Parse(ReadOnlySpan<byte> output, string hopName, DateTimeOffset now)
+    internal static AwsCredentials Parse(ReadOnlyMemory<byte> output, string hopName, DateTimeOffset now)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(output.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
+            document = JsonDocument.Parse(output, new JsonDocumentOptions { MaxDepth = 8 });
         }
         catch (JsonException)
         {
@@ -155,9 +155,13 @@ internal sealed class CredentialProcessSource : ICredentialProvider<AwsCredentia
             return null;
         }
 
-        return value.ValueKind == JsonValueKind.String
-            ? (string.IsNullOrWhiteSpace(value.GetString()) ? null : value.GetString())
-            : throw Malformed(hopName, $"has a \"{name}\" that is not a string");
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw Malformed(hopName, $"has a \"{name}\" that is not a string");
+        }
+
+        string text = value.GetString()!;
+        return string.IsNullOrWhiteSpace(text) ? null : text;
     }
 
     private static CredentialRequestFailedException Malformed(string hopName, string problem) =>

@@ -1,5 +1,6 @@
 using System.Net;
 using CrossCloudAuth.Http;
+using CrossCloudAuth.Platform;
 using CrossCloudAuth.Aws;
 using CrossCloudAuth.Tests.Aws.Sources;
 using CrossCloudAuth.Tests.TestDoubles;
@@ -158,11 +159,8 @@ public sealed class AwsProfileCredentialSourceTests : AwsCredentialSourceContrac
         Options.ProfileName = "deploy";
         ScriptedProcessRunner runner = new($$"""{"Version":1,"AccessKeyId":"AKIAPROCESS000000001","SecretAccessKey":"{{AwsTestData.SecretAccessKey}}","Expiration":"{{AwsTestData.Now.AddHours(1):O}}"}""");
         Http.On(HttpMethod.Post, "/", StsResponses.Ok(StsResponses.AssumeRole(AwsTestData.Now.AddHours(1))));
-        Options.Sts.HttpClient = Http.CreateClient();
-        Options.Sts.Retry = new HopRetryOptions { MaxAttempts = 1 };
-        using AwsProfileCredentialSource source = new(Options, Environment, Time, logger: null, httpClient: null, processRunner: runner);
 
-        await source.GetAsync();
+        await CreateProfile(processRunner: runner).GetAsync();
 
         Assert.Equal("/opt/bin/get-creds --account tools", Assert.Single(runner.Started).ArgumentList[^1]);
         Assert.Contains("Credential=AKIAPROCESS000000001/", Http.Requests.Single().Headers["Authorization"], StringComparison.Ordinal);
@@ -304,11 +302,11 @@ public sealed class AwsProfileCredentialSourceTests : AwsCredentialSourceContrac
     private void ArrangeSeed001() =>
         Environment.WithFile(ConfigPath, Fixtures.Read("seed001-aws-config")).WithFile(TokenFile, Fixtures.ProjectedToken + "\n");
 
-    private AwsProfileCredentialSource CreateProfile(ListLogger? logger = null)
+    private AwsProfileCredentialSource CreateProfile(ListLogger? logger = null, IProcessRunner? processRunner = null)
     {
         Options.Sts.HttpClient = Http.CreateClient();
         Options.Sts.Retry = new HopRetryOptions { MaxAttempts = 1 };
-        AwsProfileCredentialSource source = new(Options, Environment, Time, logger);
+        AwsProfileCredentialSource source = new(Options, Environment, Time, logger, httpClient: null, processRunner);
         _created.Add(source);
         return source;
     }
